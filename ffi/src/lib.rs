@@ -1,0 +1,1 @@
+//! C ABI for santei (see issue: C ABI).

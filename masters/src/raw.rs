@@ -1,0 +1,199 @@
+//! Reading one master file as published: zip or CSV, Shift_JIS, every field quoted, CRLF.
+//! Produces [`RawRow`]s (decoded fields with their line numbers) and the file's sha256.
+
+use crate::error::{Error, ErrorKind};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// One CSV row decoded to UTF-8, stored as one string plus field end offsets
+/// (one allocation per row instead of one per field).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRow {
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl RawRow {
+    pub fn from_fields<S: AsRef<str>>(fields: &[S]) -> Self {
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(fields.len());
+        for f in fields {
+            text.push_str(f.as_ref());
+            ends.push(text.len() as u32);
+        }
+        RawRow { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field by 1-based column number; `""` when the layout has no such column.
+    pub fn col(&self, num: usize) -> &str {
+        if num == 0 || num > self.ends.len() {
+            return "";
+        }
+        let start = if num == 1 { 0 } else { self.ends[num - 2] as usize };
+        &self.text[start..self.ends[num - 1] as usize]
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> + '_ {
+        (1..=self.len()).map(move |i| self.col(i))
+    }
+
+    /// The row with the non-empty fields of `patch` written over it (sparse 変更/廃止 rows:
+    /// an empty field means "unchanged", never "zero").
+    pub fn overlay(&self, patch: &RawRow) -> RawRow {
+        let n = self.len().max(patch.len());
+        let fields: Vec<&str> = (1..=n)
+            .map(|i| {
+                let p = patch.col(i);
+                if p.is_empty() {
+                    self.col(i)
+                } else {
+                    p
+                }
+            })
+            .collect();
+        RawRow::from_fields(&fields)
+    }
+}
+
+/// A file's bytes after unzipping, with its provenance.
+pub struct FileBytes {
+    pub sha256: String,
+    /// Name of the CSV inside the zip, when the file is a zip.
+    pub member: Option<String>,
+    pub csv: Vec<u8>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Unzips when the bytes are a zip (by magic), else returns them as the CSV.
+pub fn open_bytes(display: &str, bytes: Vec<u8>) -> Result<FileBytes, Error> {
+    let sha256 = sha256_hex(&bytes);
+    let is_zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
+    if !is_zip {
+        if display.to_ascii_lowercase().ends_with(".zip") {
+            return Err(Error::file(display, ErrorKind::Zip("no zip signature".into())));
+        }
+        return Ok(FileBytes { sha256, member: None, csv: bytes });
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes))
+        .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
+    let files: Vec<usize> = (0..archive.len())
+        .filter(|&i| archive.by_index_raw(i).map(|f| !f.is_dir()).unwrap_or(true))
+        .collect();
+    if files.len() != 1 {
+        return Err(Error::file(display, ErrorKind::ZipMembers(files.len())));
+    }
+    let mut f = archive
+        .by_index(files[0])
+        .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
+    let member = f.name().to_string();
+    let mut csv = Vec::with_capacity(f.size().min(64 << 20) as usize);
+    f.read_to_end(&mut csv)
+        .map_err(|e| Error::file(display, ErrorKind::Zip(format!("{member}: {e}"))))?;
+    Ok(FileBytes { sha256, member: Some(member), csv })
+}
+
+/// Decodes one Shift_JIS field (CP932) without replacement characters.
+pub fn decode_field(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    if bytes.is_ascii() {
+        // SAFETY-free fast path: ASCII is valid UTF-8.
+        return std::str::from_utf8(bytes).ok().map(std::borrow::Cow::Borrowed);
+    }
+    encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes)
+}
+
+/// Reads every row of a Shift_JIS CSV. `allowed` lists the column counts the layout accepts.
+/// Calls `row(Ok((line, raw)))` for each row. A problem in one row (column count, encoding) is
+/// passed as `row(Err(e))`; the callback returns `Err` to stop (loading) or `Ok` to skip the row
+/// and go on (validation, which reports every problem). Errors that end the file (not CSV, empty, UTF-8)
+/// are returned directly.
+pub fn read_rows(
+    display: &str,
+    csv_bytes: &[u8],
+    allowed: &[usize],
+    mut row: impl FnMut(Result<(u64, RawRow), Error>) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    if csv_bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::file(display, ErrorKind::Empty));
+    }
+    if !csv_bytes.is_ascii() && std::str::from_utf8(csv_bytes).is_ok() {
+        return Err(Error::file(display, ErrorKind::Utf8Encoded));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv_bytes);
+    let mut rec = csv::ByteRecord::new();
+    let mut first_len = None;
+    let mut count = 0usize;
+    loop {
+        let more = rdr.read_byte_record(&mut rec).map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Error::new(display, line, 0, None, ErrorKind::Csv(e.to_string()))
+        })?;
+        if !more {
+            break;
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+            // A blank line (e.g. a stray trailing one): not a record.
+            continue;
+        }
+        let n = rec.len();
+        match first_len {
+            None => {
+                if !allowed.contains(&n) {
+                    let expected = allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or ");
+                    row(Err(Error::new(display, line, 0, None, ErrorKind::ColumnCount { found: n, expected })))?;
+                    continue;
+                }
+                first_len = Some(n);
+            }
+            Some(first) if first != n => {
+                row(Err(Error::new(display, line, 0, None, ErrorKind::UnequalColumns { found: n, first })))?;
+                continue;
+            }
+            _ => {}
+        }
+        let mut text = String::with_capacity(rec.as_slice().len() + rec.as_slice().len() / 2);
+        let mut ends = Vec::with_capacity(n);
+        let mut bad = None;
+        for (i, f) in rec.iter().enumerate() {
+            match decode_field(f) {
+                Some(s) => {
+                    text.push_str(&s);
+                    ends.push(text.len() as u32);
+                }
+                None => {
+                    bad = Some(i);
+                    break;
+                }
+            }
+        }
+        if let Some(i) = bad {
+            row(Err(Error::new(display, line, (i + 1) as u16, None, ErrorKind::Encoding)))?;
+            continue;
+        }
+        row(Ok((line, RawRow { text: text.into_boxed_str(), ends: ends.into_boxed_slice() })))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err(Error::file(display, ErrorKind::Empty));
+    }
+    Ok(count)
+}

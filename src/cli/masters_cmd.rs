@@ -1,0 +1,283 @@
+//! `santei masters info|show|validate`.
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use masters::{AnyVersion, Code, MasterSet};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum MastersCmd {
+    /// The files in use (kind, date, rows, sha256) and counts per kind.
+    Info {
+        #[arg(long)]
+        masters: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The version of CODE valid on a date, with all typed fields.
+    Show {
+        code: String,
+        /// Service date YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Print every version.
+        #[arg(long)]
+        history: bool,
+        #[arg(long)]
+        masters: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every file under DIR; print every problem as file:line:column.
+    Validate { dir: PathBuf },
+}
+
+pub fn run(cmd: MastersCmd) -> i32 {
+    match cmd {
+        MastersCmd::Info { masters, json } => match super::load_masters(&masters) {
+            Ok(set) => {
+                info(&set, json);
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
+        MastersCmd::Show { code, date, history, masters, json } => show(&code, date.as_deref(), history, &masters, json),
+        MastersCmd::Validate { dir } => match masters::validate_dir(&dir) {
+            Ok(problems) => {
+                let errors = problems.iter().filter(|p| p.severity == masters::Severity::Error).count();
+                for p in &problems {
+                    println!("{p}");
+                }
+                eprintln!("{} error(s), {} warning(s)", errors, problems.len() - errors);
+                if errors > 0 {
+                    1
+                } else {
+                    0
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
+    }
+}
+
+fn info(set: &MasterSet, json: bool) {
+    if json {
+        let v = json!({
+            "origin": set.origin,
+            "files": set.files,
+            "not_used": set.not_used,
+            "counts": masters::Kind::ALL.iter().map(|k| {
+                let (codes, versions) = match k {
+                    masters::Kind::S => (set.s.len(), set.s.version_count()),
+                    masters::Kind::Y => (set.y.len(), set.y.version_count()),
+                    masters::Kind::T => (set.t.len(), set.t.version_count()),
+                    masters::Kind::C => (set.c.len(), set.c.version_count()),
+                };
+                json!({"kind": k.letter().to_string(), "name": k.name_ja(), "codes": codes, "versions": versions})
+            }).collect::<Vec<_>>(),
+            "supplement_in_effect": set.supplement_files().next().is_some(),
+            "warnings": set.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return;
+    }
+    println!("master set: {}", set.origin);
+    println!("{:<5} {:<6} {:<10} {:>7} {:<64}  file", "kind", "role", "published", "rows", "sha256");
+    for f in &set.files {
+        let role = match (f.layer, f.role) {
+            (masters::Layer::Supplement, _) => "suppl",
+            (_, masters::Role::Full) => "full",
+            (_, masters::Role::Delta) => "delta",
+        };
+        println!("{:<5} {:<6} {:<10} {:>7} {}  {}", f.kind.letter(), role, f.published, f.rows, f.sha256, f.path);
+    }
+    println!();
+    for (k, codes, versions) in [
+        (masters::Kind::S, set.s.len(), set.s.version_count()),
+        (masters::Kind::Y, set.y.len(), set.y.version_count()),
+        (masters::Kind::T, set.t.len(), set.t.version_count()),
+        (masters::Kind::C, set.c.len(), set.c.version_count()),
+    ] {
+        println!("{} {}: {} codes, {} versions", k.letter(), k.name_ja(), codes, versions);
+    }
+    if let Some(f) = set.supplement_files().next() {
+        println!("supplement in effect: {} (rows published in the 告示, layered under the official files)", f.path);
+    }
+    if !set.not_used.is_empty() {
+        println!("\nnot used ({}):", set.not_used.len());
+        for n in &set.not_used {
+            println!("  {}: {}", n.path, n.reason);
+        }
+    }
+    if !set.warnings.is_empty() {
+        println!("\nwarnings ({}):", set.warnings.len());
+        for w in set.warnings.iter().take(50) {
+            println!("  {w}");
+        }
+        if set.warnings.len() > 50 {
+            println!("  … {} more", set.warnings.len() - 50);
+        }
+    }
+}
+
+/// JSON of one version: the fixed fields first, then every column typed by its table.
+pub fn version_json(set: &MasterSet, v: AnyVersion<'_>) -> Value {
+    let origin = set.file(v.origin());
+    let mut obj = serde_json::Map::new();
+    let raw = v.raw();
+    let code = match v {
+        AnyVersion::C(c) => c.row.code.to_string(),
+        _ => raw.col(3).to_string(),
+    };
+    obj.insert("code".into(), json!(code));
+    obj.insert("kind".into(), json!(v.kind().letter().to_string()));
+    obj.insert("name".into(), json!(v.name()));
+    match v {
+        AnyVersion::S(s) => {
+            obj.insert("points".into(), json!(s.row.points.normalize().to_string()));
+            obj.insert("point_kind".into(), json!(s.row.point_kind));
+        }
+        AnyVersion::Y(y) => {
+            obj.insert("price".into(), json!(y.row.price.to_string()));
+        }
+        AnyVersion::T(t) => {
+            obj.insert("price".into(), json!(t.row.price.to_string()));
+        }
+        AnyVersion::C(_) => {}
+    }
+    obj.insert("valid_from".into(), json!(v.valid_from().to_string()));
+    obj.insert("valid_to".into(), if v.valid_to() == masters::OPEN_END { Value::Null } else { json!(v.valid_to().to_string()) });
+    obj.insert("file".into(), json!(origin.name));
+    obj.insert("path".into(), json!(origin.path));
+    obj.insert("line".into(), json!(v.origin().line));
+    obj.insert(
+        "patched_by".into(),
+        json!(v.patches().iter().map(|p| format!("{}:{}", set.file(*p).name, p.line)).collect::<Vec<_>>()),
+    );
+    let typed = match v {
+        AnyVersion::S(s) => serde_json::to_value(&s.row),
+        AnyVersion::Y(y) => serde_json::to_value(&y.row),
+        AnyVersion::T(t) => serde_json::to_value(&t.row),
+        AnyVersion::C(c) => serde_json::to_value(&c.row),
+    };
+    obj.insert("typed".into(), typed.unwrap_or(Value::Null));
+    let cols: serde_json::Map<String, Value> = v
+        .kind()
+        .columns()
+        .iter()
+        .take(raw.len())
+        .filter(|c| c.ty != masters::columns::ColType::Reserved)
+        .map(|c| (format!("{:03} {}", c.num, c.ident), json!({"name": c.name, "value": raw.col(c.num as usize)})))
+        .collect();
+    obj.insert("columns".into(), Value::Object(cols));
+    Value::Object(obj)
+}
+
+fn show(code: &str, date: Option<&str>, history: bool, dir: &Option<PathBuf>, json_out: bool) -> i32 {
+    let Some(code) = Code::parse(code) else {
+        eprintln!("error: `{code}` is not a 9-digit master code");
+        return 2;
+    };
+    let date = match date {
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                eprintln!("error: --date `{d}` is not YYYY-MM-DD");
+                return 2;
+            }
+        },
+        None => chrono::Local::now().date_naive(),
+    };
+    let set = match super::load_masters(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let versions = set.history_any(code);
+    if history {
+        if versions.is_empty() {
+            eprintln!("{code}: no version in {}", set.origin);
+            return 1;
+        }
+        if json_out {
+            let all: Vec<Value> = versions.iter().map(|v| version_json(&set, *v)).collect();
+            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        } else {
+            for v in &versions {
+                print_version(&set, *v);
+                println!();
+            }
+        }
+        return 0;
+    }
+    match set.lookup_any(code, date) {
+        Some(v) => {
+            if json_out {
+                println!("{}", serde_json::to_string_pretty(&version_json(&set, v)).unwrap_or_default());
+            } else {
+                print_version(&set, v);
+            }
+            0
+        }
+        None => {
+            eprintln!("{code}: no version valid on {date} in {}", set.origin);
+            if versions.is_empty() {
+                if let Some(w) = set.withdrawn.get(&code) {
+                    eprintln!("  withdrawn (抹消) by {}:{}", set.file(*w).name, w.line);
+                } else {
+                    eprintln!("  the code has no version at all");
+                }
+            } else {
+                eprintln!("  versions that exist:");
+                for v in &versions {
+                    eprintln!("  {} … {}  {}", v.valid_from(), fmt_to(v.valid_to()), v.name());
+                }
+            }
+            1
+        }
+    }
+}
+
+fn fmt_to(d: NaiveDate) -> String {
+    if d == masters::OPEN_END {
+        "(open)".into()
+    } else {
+        d.to_string()
+    }
+}
+
+fn print_version(set: &MasterSet, v: AnyVersion<'_>) {
+    let origin = set.file(v.origin());
+    println!("{} [{}] {}", v.raw().col(3), v.kind().name_ja(), v.name());
+    match v {
+        AnyVersion::S(s) => println!("  点数: {} ({:?})", s.row.points.normalize(), s.row.point_kind),
+        AnyVersion::Y(y) => println!("  薬価: {} 円/{}", y.row.price, y.row.unit_name),
+        AnyVersion::T(t) => println!("  金額: {} 円/{}", t.row.price, t.row.unit_name),
+        AnyVersion::C(_) => {}
+    }
+    println!("  valid: {} … {}", v.valid_from(), fmt_to(v.valid_to()));
+    println!("  from: {}:{} (sha256 {})", origin.path, v.origin().line, &origin.sha256[..16]);
+    for p in v.patches() {
+        println!("  patched by: {}:{}", set.file(*p).path, p.line);
+    }
+    let raw = v.raw();
+    for c in v.kind().columns().iter().take(raw.len()) {
+        if c.ty == masters::columns::ColType::Reserved {
+            continue;
+        }
+        let val = raw.col(c.num as usize);
+        if val.is_empty() || val == "0" || val == "00" || val == "000" {
+            continue;
+        }
+        println!("  {:>3} {}: {}", c.num, c.name, val);
+    }
+}

@@ -1,0 +1,48 @@
+//! Command-line verbs. Exit status: 0 success, 1 a rule or lookup said no (e.g. no valid version,
+//! validation problems, a claim the rules reject), 2 bad input or usage.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+mod masters_cmd;
+
+#[derive(Parser)]
+#[command(name = "santei", version, about = "santei — 診療報酬算定エンジン (医科)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Master files: info, show, validate.
+    Masters {
+        #[command(subcommand)]
+        cmd: masters_cmd::MastersCmd,
+    },
+}
+
+/// Where the masters come from: `--masters DIR`, else `SANTEI_MASTERS`, else the embedded default.
+pub fn masters_dir(arg: &Option<PathBuf>) -> Option<PathBuf> {
+    arg.clone().or_else(|| std::env::var_os("SANTEI_MASTERS").map(PathBuf::from))
+}
+
+pub fn load_masters(arg: &Option<PathBuf>) -> Result<masters::MasterSet, String> {
+    match masters_dir(arg) {
+        Some(dir) => masters::load_dir(&dir).map_err(|e| e.to_string()),
+        None => masters::load_default().map_err(|e| e.to_string()),
+    }
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Masters { cmd } => masters_cmd::run(cmd),
+    }
+}
