@@ -54,3 +54,4 @@ pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
     let sources = set::sources_from_dir(dir)?;
     Ok(set::build(&dir.display().to_string(), sources, Vec::new(), LoadOptions { collect_all: true })?.problems)
 }
+pub mod tensuhyo;

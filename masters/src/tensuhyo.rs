@@ -1,0 +1,1 @@
+//! 医科電子点数表 (placeholder; being written).
