@@ -1,1 +1,147 @@
-pub use masters;
+//! # santei-engine
+//!
+//! Computes one 医科 入院外 claim from a [`masters::MasterSet`]: every billed line with its
+//! points, the master row it came from and the rule that produced, changed or removed it.
+//!
+//! - [`Engine`] is immutable (`Send + Sync`), built once from a master set and shared by any
+//!   number of threads.
+//! - [`Engine::calculate`] takes a parsed [`Claim`] and returns an [`Outcome`] or a
+//!   [`ClaimError`] naming the JSON path of the problem.
+//! - The engine does no IO. No point value is typed into code when a master row carries it.
+//!
+//! Rule families live one per file under [`rules`]; see ARCHITECTURE.md for the map.
+
+pub mod calendar;
+pub mod claim;
+mod context;
+pub mod outcome;
+mod pipeline;
+pub mod rules;
+
+pub use claim::{parse_claim, Claim};
+pub use outcome::{Diagnostic, Level, Line, Origin, Outcome, Reason, Removed};
+
+use masters::{Code, MasterSet};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A claim that cannot be computed: bad JSON, an unknown field, an unknown code, a code not
+/// valid on its date, impossible dates or times. Always names the JSON path.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimError {
+    #[error("{}: {message}", if path.is_empty() { "(claim)" } else { path.as_str() })]
+    Json { path: String, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl ClaimError {
+    pub fn path(&self) -> &str {
+        match self {
+            ClaimError::Json { path, .. } | ClaimError::Invalid { path, .. } => path,
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            ClaimError::Json { message, .. } | ClaimError::Invalid { message, .. } => message,
+        }
+    }
+    pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ClaimError::Invalid { path: path.into(), message: message.into() }
+    }
+}
+
+/// Calculation options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Fill `reason.detail` with the decision trace (rates, thresholds, candidates).
+    pub trace: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { trace: true }
+    }
+}
+
+/// Indexes over the 医科診療行為マスター that the rules need, built once.
+#[derive(Debug, Default)]
+#[doc(hidden)]
+pub struct Index {
+    /// 注加算コード → every code that carried it in any version.
+    pub by_group: HashMap<u16, Vec<Code>>,
+    /// 区分 (alphabet, 区分番号, 枝番) → every code of it in any version.
+    pub by_kubun: HashMap<(char, u16, u8), Vec<Code>>,
+    /// Codes whose 外来管理加算区分 is 2 (外来管理加算 itself).
+    pub gairai_kanri_kasan: Vec<Code>,
+}
+
+impl Index {
+    fn build(set: &MasterSet) -> Index {
+        let mut idx = Index::default();
+        let mut codes: Vec<Code> = set.s.codes().collect();
+        codes.sort();
+        for code in codes {
+            for v in set.s.history(code) {
+                let r = &v.row;
+                if r.chu_kasan_code != 0 {
+                    let e = idx.by_group.entry(r.chu_kasan_code).or_default();
+                    if e.last() != Some(&code) {
+                        e.push(code);
+                    }
+                }
+                let e = idx.by_kubun.entry((r.tbl_alpha, r.tbl_kubun, r.tbl_eda)).or_default();
+                if e.last() != Some(&code) {
+                    e.push(code);
+                }
+                if r.gairai_kanri == 2 && idx.gairai_kanri_kasan.last() != Some(&code) {
+                    idx.gairai_kanri_kasan.push(code);
+                }
+            }
+        }
+        idx
+    }
+}
+
+/// The calculation engine: immutable, `Send + Sync`, shareable across threads.
+pub struct Engine {
+    masters: Arc<MasterSet>,
+    index: Index,
+}
+
+impl Engine {
+    /// Builds an engine over a master set (kept alive by the engine).
+    pub fn new(masters: Arc<MasterSet>) -> Engine {
+        let index = Index::build(&masters);
+        Engine { masters, index }
+    }
+
+    pub fn masters(&self) -> &MasterSet {
+        &self.masters
+    }
+
+    /// Computes one claim with the full trace.
+    pub fn calculate(&self, claim: &Claim) -> Result<Outcome, ClaimError> {
+        self.calculate_with(claim, Options::default())
+    }
+
+    /// Computes one claim with options.
+    pub fn calculate_with(&self, claim: &Claim, opts: Options) -> Result<Outcome, ClaimError> {
+        pipeline::run(self, claim, opts)
+    }
+
+    /// Parses and computes a claim given as JSON.
+    pub fn calculate_json(&self, json: &[u8], opts: Options) -> Result<Outcome, ClaimError> {
+        let claim = parse_claim(json)?;
+        self.calculate_with(&claim, opts)
+    }
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+    #[test]
+    fn engine_is_send_sync() {
+        assert_send_sync::<super::Engine>();
+    }
+}

@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod calc;
 mod masters_cmd;
 
 #[derive(Parser)]
@@ -15,6 +16,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Compute one claim (JSON) and print its lines, or the result JSON with --json.
+    Calc(calc::CalcArgs),
     /// Master files: info, show, validate.
     Masters {
         #[command(subcommand)]
@@ -44,5 +47,6 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Masters { cmd } => masters_cmd::run(cmd),
+        Command::Calc(a) => calc::run(a),
     }
 }

@@ -1,0 +1,211 @@
+//! The claim: one patient at one facility in one calendar month (医科 入院外).
+//!
+//! The JSON names are a fixed interface (`docs/claim-format.md`); fields may be added, never
+//! renamed. Unknown fields are rejected with their JSON path, so a typo cannot drop a fact.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One claim.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub facility: Facility,
+    pub patient: Patient,
+    /// Lines billed for this patient at this facility before this claim's visits.
+    #[serde(default)]
+    pub history: Vec<HistoryLine>,
+    pub visits: Vec<Visit>,
+    /// Optional free label echoed in the result (e.g. a receipt number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// 診療所 or 病院.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacilityKind {
+    Clinic,
+    Hospital,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    pub kind: FacilityKind,
+    /// 許可病床数 (general beds): 200 or more → 外来診療料 instead of 再診料.
+    #[serde(default)]
+    pub beds: u32,
+    /// 表示診療時間. Weekday 1 = Monday … 7 = Sunday.
+    #[serde(default)]
+    pub hours: Vec<Hours>,
+    /// 届出 施設基準, by code or name, dated.
+    #[serde(default)]
+    pub standards: Vec<Standard>,
+    /// Dated facts that are not 届出.
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+    /// マイナ保険証利用率 in percent per month `YYYY-MM`.
+    #[serde(default)]
+    pub myna_rates: BTreeMap<String, Decimal>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    pub weekdays: Vec<u8>,
+    pub open: String,
+    pub close: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    /// 施設基準コード as carried by the 医科診療行為マスター (cols 72–81), e.g. `"4035"`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The 施設基準's Japanese name (alternative to `code`).
+    #[serde(default)]
+    pub name: Option<String>,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    /// One of the documented ids (see `docs/claim-format.md`).
+    pub id: String,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    pub birth_date: NaiveDate,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryLine {
+    pub date: NaiveDate,
+    pub code: String,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// 初診 / 再診 / none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VisitKind {
+    First,
+    Revisit,
+    None,
+}
+
+/// An explicit time class overriding derivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeClass {
+    Regular,
+    /// 時間外
+    AfterHours,
+    /// 休日
+    Holiday,
+    /// 深夜
+    LateNight,
+    /// 夜間・早朝等
+    NightEarly,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prescription {
+    InHouse,
+    Outside,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub time: Option<String>,
+    pub kind: VisitKind,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub time_class: Option<TimeClass>,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub myna: bool,
+    /// 外来管理加算: the doctor gave the planned management and explanation.
+    #[serde(default)]
+    pub management: bool,
+    /// 電話等再診 (a revisit by telephone or video at the patient's request).
+    #[serde(default)]
+    pub phone: bool,
+    #[serde(default)]
+    pub prescription: Option<Prescription>,
+    #[serde(default)]
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Usage {
+    Internal,
+    AsNeeded,
+    External,
+    Injection,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub code: String,
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    #[serde(default)]
+    pub days: Option<u32>,
+    #[serde(default)]
+    pub rp: Option<String>,
+    #[serde(default)]
+    pub usage: Option<Usage>,
+    /// 回数 for a procedure line (default 1).
+    #[serde(default)]
+    pub count: Option<u32>,
+}
+
+/// Parses a claim from JSON, naming the JSON path of the first problem.
+pub fn parse_claim(json: &[u8]) -> Result<Claim, crate::ClaimError> {
+    let de = &mut serde_json::Deserializer::from_slice(json);
+    match serde_path_to_error::deserialize::<_, Claim>(de) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let path = if path == "." { String::new() } else { path };
+            Err(crate::ClaimError::Json { path, message: inner.to_string() })
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Per-claim facts the rules ask about: facility 届出 and capabilities on a date, the patient's
+//! age, what was billed already (history and earlier lines of the claim).
+
+use crate::claim::{Claim, FacilityKind};
+use chrono::{Datelike, NaiveDate};
+use masters::{AgeBound, Code};
+
+/// Capability ids the claim format documents (`facility.capabilities[].id`).
+pub const KNOWN_CAPABILITIES: &[&str] = &[
+    "e_prescription",
+    "ehr_sharing",
+    "online_eligibility",
+    "pediatric_exception",
+    "itemized_receipt",
+    "emergency",
+    "after_hours_special",
+    "pharmacist",
+];
+
+/// A line already billed: from `history` or from earlier in this claim.
+#[derive(Clone, Copy, Debug)]
+pub struct Billed {
+    pub date: NaiveDate,
+    pub code: Code,
+    pub count: u32,
+}
+
+pub struct Ctx<'c> {
+    pub claim: &'c Claim,
+    /// History lines (parsed codes), sorted by date.
+    pub history: Vec<Billed>,
+}
+
+impl<'c> Ctx<'c> {
+    pub fn is_clinic(&self) -> bool {
+        self.claim.facility.kind == FacilityKind::Clinic
+    }
+
+    /// 一般病床 200 or more: 外来診療料 instead of 再診料 (R6告示 A002).
+    pub fn large_hospital(&self) -> bool {
+        self.claim.facility.kind == FacilityKind::Hospital && self.claim.facility.beds >= 200
+    }
+
+    /// Whether the facility holds the 施設基準 `code` (as the master writes it, e.g. 4035) on `d`.
+    pub fn has_standard(&self, code: u16, d: NaiveDate) -> bool {
+        self.claim.facility.standards.iter().any(|s| {
+            s.code.as_deref().and_then(|c| c.trim().parse::<u16>().ok()) == Some(code)
+                && s.from <= d
+                && s.to.is_none_or(|t| d <= t)
+        })
+    }
+
+    /// Whether the facility holds a 施設基準 given by name on `d`.
+    pub fn has_standard_named(&self, name: &str, d: NaiveDate) -> bool {
+        self.claim
+            .facility
+            .standards
+            .iter()
+            .any(|s| s.name.as_deref() == Some(name) && s.from <= d && s.to.is_none_or(|t| d <= t))
+    }
+
+    pub fn has_capability(&self, id: &str, d: NaiveDate) -> bool {
+        self.claim.facility.capabilities.iter().any(|c| c.id == id && c.from <= d && c.to.is_none_or(|t| d <= t))
+    }
+
+    /// Age in whole years on `d` (the birthday counts from its day).
+    pub fn age_years(&self, d: NaiveDate) -> u32 {
+        age_years(self.claim.patient.birth_date, d)
+    }
+
+    /// Whether the patient's age on `d` satisfies a master age bound used as an upper limit
+    /// (`上限年齢`: billable while younger than it).
+    pub fn below(&self, b: &AgeBound, d: NaiveDate) -> bool {
+        let birth = self.claim.patient.birth_date;
+        match b {
+            AgeBound::None => true,
+            AgeBound::Years(n) => age_years(birth, d) < *n as u32,
+            AgeBound::Days28 => (d - birth).num_days() < 28,
+            AgeBound::MonthAfterBirthday(n) => d < month_after_birthday(birth, *n as u32),
+            AgeBound::Preschool => d < school_entry(birth),
+            AgeBound::Other(_) => true,
+        }
+    }
+
+    /// Whether the age on `d` satisfies a lower bound (`下限年齢`).
+    pub fn at_least(&self, b: &AgeBound, d: NaiveDate) -> bool {
+        match b {
+            AgeBound::None | AgeBound::Other(_) => true,
+            other => !self.below(other, d),
+        }
+    }
+}
+
+pub fn age_years(birth: NaiveDate, d: NaiveDate) -> u32 {
+    let mut years = d.year() - birth.year();
+    if (d.month(), d.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// The first day of the month after the n-th birthday (age codes B3, B6, BF, BK).
+fn month_after_birthday(birth: NaiveDate, n: u32) -> NaiveDate {
+    let y = birth.year() + n as i32;
+    let (ny, nm) = if birth.month() == 12 { (y + 1, 1) } else { (y, birth.month() + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// 未就学: school entry is the 1st of April after the 6th birthday (a child born on 1 April
+/// enters the year before: 学校教育法 第17条 and 年齢計算ニ関スル法律).
+fn school_entry(birth: NaiveDate) -> NaiveDate {
+    let sixth = birth.with_year(birth.year() + 6).unwrap_or(NaiveDate::MAX);
+    // The age is reached the day before the birthday.
+    let reached = sixth.pred_opt().unwrap_or(sixth);
+    let y = if reached.month() < 4 { reached.year() } else { reached.year() + 1 };
+    NaiveDate::from_ymd_opt(y, 4, 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// First day of the month of `d`.
+pub fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// The month `k` months before `d`'s month, as `YYYY-MM`.
+pub fn month_key_minus(d: NaiveDate, k: u32) -> String {
+    let total = d.year() * 12 + d.month0() as i32 - k as i32;
+    format!("{:04}-{:02}", total.div_euclid(12), total.rem_euclid(12) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    #[test]
+    fn ages() {
+        assert_eq!(age_years(d(2019, 5, 10), d(2025, 5, 9)), 5);
+        assert_eq!(age_years(d(2019, 5, 10), d(2025, 5, 10)), 6);
+        assert_eq!(month_key_minus(d(2025, 4, 15), 3), "2025-01");
+        assert_eq!(month_key_minus(d(2025, 1, 15), 3), "2024-10");
+        assert_eq!(month_after_birthday(d(2022, 12, 5), 3), d(2026, 1, 1));
+        assert_eq!(school_entry(d(2019, 5, 10)), d(2026, 4, 1));
+        assert_eq!(school_entry(d(2019, 4, 1)), d(2025, 4, 1));
+    }
+}

@@ -1,0 +1,235 @@
+//! 注加算 of the base fee, read from the master: the rows sharing the base's 注加算コード (col 38),
+//! one per 注加算通番 (col 39), chosen by 年齢 (cols 41–42), 時間加算区分 (col 43), 病院・診療所区分
+//! (col 19) and 施設基準コード (cols 72–81) valid on the service date. The 再診料/外来診療料 time
+//! 加算 are base items of the same 区分 without a 注加算コード (masters.md §5); they are found by 区分
+//! + 時間加算区分 + 入外.
+//!
+//! ## 何をするか
+//! Returns a decision for every candidate: chosen (billed, `origin: derived`) or not, with why —
+//! so that an add-on listed in the claim is kept when its conditions hold and otherwise removed
+//! with the reason.
+//!
+//! ## 根拠
+//! - Same 通番 = alternatives, different 通番 may be combined (SSK マスターファイル仕様; masters.md
+//!   §3.1 col 39, S). 乳幼児 time codes replace both the time and the 乳幼児加算 (R6告示 A000注6/7,
+//!   A001注4/5, A002注6/7; H).
+//! - Facility 加算 need the 届出 on the date (R6告示 A000注10–14, A001注10, 注15–18; H); 機能強化加算
+//!   is not for hospitals with 200+ beds (A000注10; H); 明細書発行体制等加算 needs no 届出 but the
+//!   施設基準 of R6施設告示 第三 六 (capability `itemized_receipt`; H); from 2026-06 not for a facility
+//!   that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15); H).
+//! - Patient-specific 加算 are never derived, only checked when listed: 発熱患者等対応加算 (A000注11
+//!   ただし書), 地域包括診療加算 / 認知症地域包括診療加算 (A001注12–13: patients with the listed chronic
+//!   diseases), 看護師等遠隔診療補助加算 (A001注20). H.
+//! - 電話等再診 carries no 注8, 注12, 注13, 注15–注20 加算 (A001注9; H).
+//!
+//! ## 使うマスタ項目
+//! cols 13, 19, 38, 39, 41–43, 68, 72–81, 85/90–94 (区分), 87/88.
+
+use super::jikan::{self, Class};
+use super::kihon::BaseKind;
+use super::monthly;
+use crate::context::{Billed, Ctx};
+use crate::Index;
+use chrono::NaiveDate;
+use masters::{AgeBound, Code, HospClinic, InOut, MasterSet, Procedure, Version};
+
+/// Add-ons that depend on the patient, never derived (see module docs).
+pub const PATIENT_SPECIFIC: &[u32] = &[111702970, 112708670, 112021770, 112017270, 112021870, 112017570, 112709070];
+/// 明細書発行体制等加算 (A001注11).
+pub const MEISAISHO: u32 = 112015770;
+/// Families a 電話等再診 may not carry (A001注9): 地域包括, 感染対策 family, 看護師等遠隔.
+const PHONE_EXCLUDED: &[u32] = &[
+    112021770, 112017270, 112021870, 112017570, 112024370, 112708670, 112024470, 112024570, 112708770, 112709070,
+];
+
+/// One decision about one candidate add-on.
+#[derive(Clone, Debug)]
+pub struct Decision<'m> {
+    pub code: Code,
+    pub v: &'m Version<Procedure>,
+    pub chosen: bool,
+    pub why: String,
+    pub rule: &'static str,
+    pub source: &'static str,
+}
+
+pub struct Input<'a> {
+    pub date: NaiveDate,
+    pub base: BaseKind,
+    pub base_row: &'a Version<Procedure>,
+    pub class: Class,
+    pub history: &'a [Billed],
+    pub claim: &'a [Billed],
+}
+
+const RULE: &str = "chu-kasan";
+
+fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), String> {
+    match p.hosp_clinic {
+        HospClinic::ClinicOnly if !ctx.is_clinic() => Err("診療所のみ (病院・診療所区分 2)".into()),
+        HospClinic::HospitalOnly if ctx.is_clinic() => Err("病院のみ (病院・診療所区分 1)".into()),
+        _ => Ok(()),
+    }
+}
+
+fn age_ok(ctx: &Ctx<'_>, p: &Procedure, d: NaiveDate) -> bool {
+    ctx.below(&p.age_upper, d) && ctx.at_least(&p.age_lower, d)
+}
+
+fn has_age_bound(p: &Procedure) -> bool {
+    p.age_upper != AgeBound::None || p.age_lower != AgeBound::None
+}
+
+/// The candidate pool of a base row on a date.
+pub fn candidates<'m>(set: &'m MasterSet, idx: &Index, base: &Version<Procedure>, d: NaiveDate) -> Vec<&'m Version<Procedure>> {
+    let mut out: Vec<&Version<Procedure>> = Vec::new();
+    let b = &base.row;
+    if b.chu_kasan_code != 0 {
+        for code in idx.by_group.get(&b.chu_kasan_code).into_iter().flatten() {
+            if let Some(v) = set.s.lookup(*code, d) {
+                if v.row.chu_kasan_code == b.chu_kasan_code && v.row.chu_kasan_seq != b'0' && matches!(v.row.kokuji1, b'7' | b'9') {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    // 再診料 / 外来診療料: time 加算 are base items of the same 区分 (masters.md §5).
+    if b.tbl_alpha == 'A' && matches!(b.tbl_kubun, 1 | 2) && b.tbl_eda == 0 && b.time_kasan != 0 {
+        for code in idx.by_kubun.get(&(b.tbl_alpha, b.tbl_kubun, 0)).into_iter().flatten() {
+            if let Some(v) = set.s.lookup(*code, d) {
+                let r = &v.row;
+                if r.chu_kasan_code == 0 && r.time_kasan != 0 && r.in_out == InOut::OutpatientOnly && (123..=125).contains(&r.sum_target_out) {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_>, trace: bool) -> Vec<Decision<'m>> {
+    let d = inp.date;
+    let mut out: Vec<Decision<'m>> = Vec::new();
+    let pool = candidates(set, idx, inp.base_row, d);
+    if inp.base.second_dept() {
+        for v in pool {
+            out.push(Decision { code: v.row.code, v, chosen: false, why: "２科目 lines carry no 注加算 (A000注5, A001注3, A002注5)".into(), rule: RULE, source: "R6告示 A000注5, A001注3, A002注5" });
+        }
+        return out;
+    }
+    let after_hours_special = ctx.has_capability("after_hours_special", d);
+    let wanted = jikan::wanted_time_kasan(inp.class, after_hours_special);
+    let age = ctx.age_years(d);
+    let mut time_age: Vec<&'m Version<Procedure>> = Vec::new();
+    for v in pool {
+        let p = &v.row;
+        let code = p.code.0;
+        if super::iryo_dx::is_family(code) {
+            continue; // decided by iryo_dx
+        }
+        let reject = |why: String| Decision { code: p.code, v, chosen: false, why, rule: RULE, source: "R6告示 A000–A002 注" };
+        if inp.base == BaseKind::Phone && PHONE_EXCLUDED.contains(&code) {
+            out.push(reject("not with 電話等再診 (A001注9)".into()));
+            continue;
+        }
+        if let Err(why) = fits_facility(ctx, p) {
+            out.push(reject(why));
+            continue;
+        }
+        if PATIENT_SPECIFIC.contains(&code) {
+            out.push(reject("depends on the patient: billed only when listed in the claim".into()));
+            continue;
+        }
+        if p.time_kasan != 0 || (has_age_bound(p) && p.facility_standards.is_empty()) {
+            time_age.push(v);
+            continue;
+        }
+        if code == MEISAISHO {
+            let ok = ctx.has_capability("itemized_receipt", d);
+            let blocked_2026 = d >= NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
+                && set.s.lookup(Code(super::iryo_dx::DENSHI_SAISHIN), d).is_some_and(|dv| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
+            if blocked_2026 {
+                out.push(reject("not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()));
+            } else if ok {
+                out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("capability itemized_receipt on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A001注11; R6施設告示 第三 六" });
+            } else {
+                out.push(reject(format!("no `itemized_receipt` capability on {d} (R6施設告示 第三 六)")));
+            }
+            continue;
+        }
+        if !p.facility_standards.is_empty() {
+            let held: Vec<u16> = p.facility_standards.iter().copied().filter(|s| ctx.has_standard(*s, d)).collect();
+            if held.is_empty() {
+                out.push(reject(format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)));
+                continue;
+            }
+            // 機能強化加算: 診療所 or 許可病床 < 200 (A000注10).
+            if p.bed_count_kind == 0 && code == 111013770 && ctx.large_hospital() {
+                out.push(reject("機能強化加算: not for hospitals with 200 beds or more (A000注10)".into()));
+                continue;
+            }
+            if let Some(fam) = monthly::family_of(code) {
+                if let Some(b) = monthly::already_billed(fam.codes, d, monthly::Window::Month, inp.history, inp.claim) {
+                    out.push(Decision { code: p.code, v, chosen: false, why: format!("{}: already billed this month ({} on {}): 月1回", fam.name, b.code, b.date), rule: "monthly", source: fam.source });
+                    continue;
+                }
+            }
+            out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("届出 of 施設基準 {held:?} on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注 (施設基準)" });
+            continue;
+        }
+        out.push(reject("no rule derives this 注加算 from the claim's facts: billed only when listed".into()));
+    }
+    // Time and age: one choice among the time/age candidates (乳幼児 time codes replace the pair).
+    let pediatric = matches!(inp.class, Class::PediatricSpecial(_));
+    let matches_time: Vec<&&Version<Procedure>> = time_age
+        .iter()
+        .filter(|v| {
+            let p = &v.row;
+            p.time_kasan != 0
+                && wanted.contains(&p.time_kasan)
+                && (pediatric == jikan::PEDIATRIC_SPECIAL_CODES.contains(&p.code.0))
+                && age_ok(ctx, p, d)
+        })
+        .collect();
+    let choice: Option<&Version<Procedure>> = matches_time
+        .iter()
+        .find(|v| has_age_bound(&v.row))
+        .or_else(|| matches_time.first())
+        .map(|v| **v)
+        .or_else(|| {
+            time_age.iter().copied().find(|v| v.row.time_kasan == 0 && has_age_bound(&v.row) && age_ok(ctx, &v.row, d))
+        });
+    for v in time_age {
+        let p = &v.row;
+        let chosen = choice.is_some_and(|c| std::ptr::eq(c, v));
+        let why = if chosen {
+            if trace {
+                format!("time class {:?}, age {age}: 時間加算区分 {} / 上限年齢 {:?}", inp.class, p.time_kasan, p.age_upper)
+            } else {
+                String::new()
+            }
+        } else if p.time_kasan != 0 && !wanted.contains(&p.time_kasan) {
+            format!("time class {:?} does not call for 時間加算区分 {}", inp.class, p.time_kasan)
+        } else if !age_ok(ctx, p, d) {
+            format!("age {age} outside the row's age limits ({:?} … {:?})", p.age_lower, p.age_upper)
+        } else if p.time_kasan != 0 && pediatric != jikan::PEDIATRIC_SPECIAL_CODES.contains(&p.code.0) {
+            "小児科特例 applies only within 表示診療時間 at a 小児科 (A000注8)".to_string()
+        } else {
+            "another time/age 加算 of the same 通番 applies".to_string()
+        };
+        out.push(Decision { code: p.code, v, chosen, why, rule: "chu-kasan-time-age", source: "R6告示 A000注6–9, A001注4–7, A002注6–9" });
+    }
+    // One per 通番: when several facility rows of one 通番 are held (e.g. 時間外対応加算１–４), keep the
+    // first and say so.
+    let mut seen_seq: Vec<(u16, u8)> = Vec::new();
+    for dec in out.iter_mut().filter(|d| d.chosen) {
+        let key = (dec.v.row.chu_kasan_code, dec.v.row.chu_kasan_seq);
+        if key.0 != 0 && seen_seq.contains(&key) {
+            dec.chosen = false;
+            dec.why = format!("another 加算 of 注加算通番 {} was chosen (same 通番 = alternatives)", key.1 as char);
+        } else {
+            seen_seq.push(key);
+        }
+    }
+    out
+}
