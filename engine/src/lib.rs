@@ -145,3 +145,6 @@ mod send_sync {
         assert_send_sync::<super::Engine>();
     }
 }
+
+pub mod diff;
+pub mod gen;

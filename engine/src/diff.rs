@@ -1,0 +1,1 @@
+//! Revision diff (being written).

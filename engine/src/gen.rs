@@ -1,0 +1,1 @@
+//! Claim generator (being written).
