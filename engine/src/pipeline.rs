@@ -295,7 +295,7 @@ fn visit(
     // --- time class, 注加算, DX family -----------------------------------------------------
     let (class, class_why, assumed) = jikan::classify(ctx, v);
     match assumed {
-        Some("NO_HOURS") => st.diag(Level::Info, "NO_HOURS", "facility.hours not given: the standard hours (weekdays 08:00–18:00, Saturday 08:00–12:00) were assumed", "facility.hours"),
+        Some("NO_HOURS") if !st.diags.iter().any(|d| d.code == "NO_HOURS") => st.diag(Level::Info, "NO_HOURS", "facility.hours not given: the standard hours (weekdays 08:00–18:00, Saturday 08:00–12:00) were assumed", "facility.hours"),
         Some("NOT_URGENT") => st.diag(Level::Info, "NOT_URGENT", format!("{vp}: outside 表示診療時間 but `urgent` is false: no 時間外/休日/深夜加算 (R6通知 A000(18)–(21))"), format!("{vp}.urgent")),
         _ => {}
     }

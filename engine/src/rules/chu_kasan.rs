@@ -64,11 +64,35 @@ pub struct Input<'a> {
 
 const RULE: &str = "chu-kasan";
 
-fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), String> {
+/// 病院・診療所区分 (col 19) and 病床数区分 (col 71) against the facility.
+pub fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), String> {
     match p.hosp_clinic {
-        HospClinic::ClinicOnly if !ctx.is_clinic() => Err("診療所のみ (病院・診療所区分 2)".into()),
-        HospClinic::HospitalOnly if ctx.is_clinic() => Err("病院のみ (病院・診療所区分 1)".into()),
-        _ => Ok(()),
+        HospClinic::ClinicOnly if !ctx.is_clinic() => return Err("診療所のみ (病院・診療所区分 2)".into()),
+        HospClinic::HospitalOnly if ctx.is_clinic() => return Err("病院のみ (病院・診療所区分 1)".into()),
+        _ => {}
+    }
+    bed_ok(ctx, p.bed_count_kind)
+}
+
+/// 病床数区分 (s col 71). Meanings from the item names (masters.md §3.1 col 71: 1 100床未満,
+/// 2 100–200床, 3 許可病床200床未満の病院・診療所, 4 200床以上, 5 一般病床200床未満, 6 一般病床200床以上,
+/// 7/8 400床未満/以上; **U** for the exact wording of 3). `facility.beds` is the 許可病床数; a
+/// clinic counts as having fewer than 100 beds.
+pub fn bed_ok(ctx: &Ctx<'_>, kind: u8) -> Result<(), String> {
+    let beds = if ctx.is_clinic() { 0 } else { ctx.claim.facility.beds };
+    let ok = match kind {
+        1 => beds < 100,
+        2 => (100..200).contains(&beds) && !ctx.is_clinic(),
+        3 | 5 => beds < 200,
+        4 | 6 => beds >= 200 && !ctx.is_clinic(),
+        7 => beds < 400,
+        8 => beds >= 400 && !ctx.is_clinic(),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("病床数区分 {kind} does not fit a facility with {beds} beds"))
     }
 }
 
@@ -163,11 +187,6 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
                 out.push(reject(format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)));
                 continue;
             }
-            // 機能強化加算: 診療所 or 許可病床 < 200 (A000注10).
-            if p.bed_count_kind == 0 && code == 111013770 && ctx.large_hospital() {
-                out.push(reject("機能強化加算: not for hospitals with 200 beds or more (A000注10)".into()));
-                continue;
-            }
             if let Some(fam) = monthly::family_of(code) {
                 if let Some(b) = monthly::already_billed(fam.codes, d, monthly::Window::Month, inp.history, inp.claim) {
                     out.push(Decision { code: p.code, v, chosen: false, why: format!("{}: already billed this month ({} on {}): 月1回", fam.name, b.code, b.date), rule: "monthly", source: fam.source });
@@ -191,17 +210,18 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
                 && age_ok(ctx, p, d)
         })
         .collect();
-    let choice: Option<&Version<Procedure>> = matches_time
-        .iter()
-        .find(|v| has_age_bound(&v.row))
-        .or_else(|| matches_time.first())
-        .map(|v| **v)
-        .or_else(|| {
-            time_age.iter().copied().find(|v| v.row.time_kasan == 0 && has_age_bound(&v.row) && age_ok(ctx, &v.row, d))
-        });
+    let time_choice: Option<&Version<Procedure>> = matches_time.iter().find(|v| has_age_bound(&v.row)).or_else(|| matches_time.first()).map(|v| **v);
+    // 夜間・早朝等加算 (時間加算区分 6) is its own 注 (A000注9, A001注7) and combines with 乳幼児加算;
+    // the other time 加算 replace it (乳幼児 time codes).
+    let age_only = || time_age.iter().copied().find(|v| v.row.time_kasan == 0 && has_age_bound(&v.row) && age_ok(ctx, &v.row, d));
+    let choices: Vec<&Version<Procedure>> = match time_choice {
+        Some(t) if t.row.time_kasan == 6 => std::iter::once(t).chain(age_only()).collect(),
+        Some(t) => vec![t],
+        None => age_only().into_iter().collect(),
+    };
     for v in time_age {
         let p = &v.row;
-        let chosen = choice.is_some_and(|c| std::ptr::eq(c, v));
+        let chosen = choices.iter().any(|c| std::ptr::eq(*c, v));
         let why = if chosen {
             if trace {
                 format!("time class {:?}, age {age}: 時間加算区分 {} / 上限年齢 {:?}", inp.class, p.time_kasan, p.age_upper)
