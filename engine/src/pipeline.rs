@@ -164,9 +164,11 @@ fn is_base_row(p: &Procedure) -> bool {
     p.tbl_alpha == 'A' && p.tbl_kubun <= 2 && matches!(p.kokuji1, b'1' | b'3' | b'5') && matches!(p.sum_target_out, 110 | 120) && p.chu_kasan_seq == b'0'
 }
 
-/// 小児科外来診療料 (B001-2) bundles 初診料/再診料 (R6告示 B001-2 注; H).
+/// 小児科外来診療料 (B001-2) and 小児かかりつけ診療料 (B001-2-11) include 初診料/再診料 (R6告示
+/// B001-2 注, B001-2-11 注3; H). The master files them under 区分 B001 枝番 02 with 項番 001/002
+/// (小児科外来診療料 1/2) and 019 (小児かかりつけ診療料) — s_ALL20240531 cols 85, 92–94, checked.
 fn is_pediatric_bundle(p: &Procedure) -> bool {
-    p.tbl_alpha == 'B' && p.tbl_kubun == 1 && p.tbl_eda == 2
+    p.tbl_alpha == 'B' && p.tbl_kubun == 1 && p.tbl_eda == 2 && matches!(p.tbl_kouban, 1 | 2 | 19) && p.kokuji1 == b'1' && p.sum_target_out == 130
 }
 
 fn base_kind_of_code(code: u32, fallback_kubun: u16) -> BaseKind {
