@@ -117,6 +117,34 @@ pub fn decode_field(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes)
 }
 
+/// 1-based line numbers from byte offsets. The csv crate's own `Position::line` lags by one
+/// after a CRLF line end (it reads the LF as the start of the next record), so every row but
+/// the first of an official (CRLF) file would be reported one line too early.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Bytes up to here have been counted into `line`.
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record whose reported start is `byte` (skipping the line end the csv
+    /// crate may report as the record's start). Offsets only grow while reading.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.pos..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = start;
+        self.line
+    }
+}
+
 /// Reads every row of a Shift_JIS CSV. `allowed` lists the column counts the layout accepts.
 /// Calls `row(Ok((line, raw)))` for each row. A problem in one row (column count, encoding) is
 /// passed as `row(Err(e))`; the callback returns `Err` to stop (loading) or `Ok` to skip the row
@@ -141,19 +169,26 @@ pub fn read_rows(
     let mut rec = csv::ByteRecord::new();
     let mut first_len = None;
     let mut count = 0usize;
+    // Records read, including rejected ones: a file whose every row is bad is not "empty".
+    let mut records = 0usize;
+    let mut lines = LineCounter { bytes: csv_bytes, pos: 0, line: 1 };
     loop {
-        let more = rdr.read_byte_record(&mut rec).map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::new(display, line, 0, None, ErrorKind::Csv(e.to_string()))
-        })?;
+        let more = match rdr.read_byte_record(&mut rec) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+                return Err(Error::new(display, line, 0, None, ErrorKind::Csv(e.to_string())));
+            }
+        };
         if !more {
             break;
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
         if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
             // A blank line (e.g. a stray trailing one): not a record.
             continue;
         }
+        records += 1;
         let n = rec.len();
         match first_len {
             None => {
@@ -192,7 +227,7 @@ pub fn read_rows(
         row(Ok((line, RawRow { text: text.into_boxed_str(), ends: ends.into_boxed_slice() })))?;
         count += 1;
     }
-    if count == 0 {
+    if records == 0 {
         return Err(Error::file(display, ErrorKind::Empty));
     }
     Ok(count)

@@ -159,6 +159,9 @@ pub struct MasterSet {
     pub y: Table<Drug>,
     pub t: Table<Material>,
     pub c: Table<Comment>,
+    /// 医科電子点数表 (01 補助, 02 包括, 03-1…4 背反, 04 入院基本料, 05 算定回数), with the tables the
+    /// set lacks listed in `tensuhyo.missing`.
+    pub tensuhyo: crate::tensuhyo::Tensuhyo,
 }
 
 /// Any typed version, for code-generic callers (CLI, diff).
@@ -365,8 +368,12 @@ fn parse_file(
             let ctx = RowCtx { file: display, line };
             columns = raw.len();
             let mut row_ok = true;
+            // Field errors already reported for this row (the typed conversion below would
+            // report the same bad field a second time).
+            let mut field_errors: Vec<Error> = Vec::new();
             for (i, col) in cols.iter().enumerate().take(raw.len()) {
                 if let Err(e) = value::check(ctx, col, raw.col(i + 1)) {
+                    field_errors.push(e.clone());
                     sink(Problem { severity: Severity::Error, error: e })?;
                     row_ok = false;
                 }
@@ -404,7 +411,9 @@ fn parse_file(
             // Complete rows must type-check now, so that errors point at the file row.
             if matches!(ck, ChangeKind::Unchanged | ChangeKind::New | ChangeKind::Withdrawn) || ni.role == Some(Role::Full) {
                 if let Err(e) = type_check(kind, ctx, &raw) {
-                    sink(Problem { severity: Severity::Error, error: e })?;
+                    if !field_errors.contains(&e) {
+                        sink(Problem { severity: Severity::Error, error: e })?;
+                    }
                     row_ok = false;
                 }
             }
@@ -636,8 +645,16 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
     let mut parsed: Vec<Parsed> = Vec::new();
     // Skip byte-identical copies of one file (same sha256 and name).
     let mut seen_sha: HashMap<String, String> = HashMap::new();
+    // 電子点数表 tables are read by their own reader.
+    let (tensuhyo, t_problems) = crate::tensuhyo::load_tensuhyo(&sources, collect_all)?;
+    for p in t_problems {
+        sink(p)?;
+    }
     for src in &sources {
         let name = file_name(&src.path);
+        if crate::tensuhyo::classify_tensuhyo_file(&name).is_some() {
+            continue;
+        }
         let ni = match classify_name(&name) {
             Ok(ni) => ni,
             Err(reason) => {
@@ -681,10 +698,9 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
             })?;
         }
     }
-    drop(sink);
     let warnings = problems.iter().filter(|p| p.severity == Severity::Warning).cloned().collect();
     Ok(Built {
-        set: MasterSet { origin: origin.to_string(), files, not_used, warnings, withdrawn, s, y, t, c },
+        set: MasterSet { origin: origin.to_string(), files, not_used, warnings, withdrawn, s, y, t, c, tensuhyo },
         problems,
     })
 }

@@ -83,6 +83,10 @@ fn info(set: &MasterSet, json: bool) {
                 json!({"kind": k.letter().to_string(), "name": k.name_ja(), "codes": codes, "versions": versions})
             }).collect::<Vec<_>>(),
             "supplement_in_effect": set.supplement_files().next().is_some(),
+            "tensuhyo": {
+                "files": set.tensuhyo.files.iter().map(|f| json!({"table": f.table.id(), "path": f.path, "rows": f.rows, "sha256": f.sha256, "layer": format!("{:?}", f.layer)})).collect::<Vec<_>>(),
+                "missing": set.tensuhyo.missing,
+            },
             "warnings": set.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
@@ -106,6 +110,13 @@ fn info(set: &MasterSet, json: bool) {
         (masters::Kind::C, set.c.len(), set.c.version_count()),
     ] {
         println!("{} {}: {} codes, {} versions", k.letter(), k.name_ja(), codes, versions);
+    }
+    println!("\n電子点数表:");
+    for f in &set.tensuhyo.files {
+        println!("  {:<5} {:?} {:>7} rows  {}  {}", f.table.id(), f.layer, f.rows, f.sha256, f.path);
+    }
+    for m in &set.tensuhyo.missing {
+        println!("  missing: {m} (its rules are not applied from data; see ARCHITECTURE.md)");
     }
     if let Some(f) = set.supplement_files().next() {
         println!("supplement in effect: {} (rows published in the 告示, layered under the official files)", f.path);
@@ -222,9 +233,12 @@ fn show(code: &str, date: Option<&str>, history: bool, dir: &Option<PathBuf>, js
     match set.lookup_any(code, date) {
         Some(v) => {
             if json_out {
-                println!("{}", serde_json::to_string_pretty(&version_json(&set, v)).unwrap_or_default());
+                let mut j = version_json(&set, v);
+                j["tensuhyo"] = tensuhyo_json(&set, code, date);
+                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
             } else {
                 print_version(&set, v);
+                print_tensuhyo(&set, code, date);
             }
             0
         }
@@ -279,5 +293,70 @@ fn print_version(set: &MasterSet, v: AnyVersion<'_>) {
             continue;
         }
         println!("  {:>3} {}: {}", c.num, c.name, val);
+    }
+}
+
+/// The 電子点数表 rows that name `code` on `date`: 包括, 背反 partners, 算定回数.
+fn tensuhyo_json(set: &MasterSet, code: Code, date: NaiveDate) -> Value {
+    let t = &set.tensuhyo;
+    let hokatsu: Vec<Value> = t
+        .hokatsu_for_on(code, date)
+        .map(|h| json!({"role": "parent", "unit": format!("{:?}", h.unit), "child": h.child.code.to_string(), "child_name": h.child.name(), "at": t.locate(h.child.meta.at)}))
+        .chain(t.hokatsu_containing(code).filter(|r| r.covers(date)).map(|r| json!({"role": "child", "group": format!("{:?}", r.group), "at": t.locate(r.meta.at)})))
+        .collect();
+    let haihan: Vec<Value> = t
+        .haihan_pairs_on(code, date)
+        .map(|r| {
+            json!({
+                "scope": r.scope.name_ja(),
+                "code1": r.code1.to_string(), "name1": r.name1(),
+                "code2": r.code2.to_string(), "name2": r.name2(),
+                "kubun": format!("{:?}", r.kubun),
+                "kept": r.kept().map(|c| c.to_string()),
+                "special": format!("{:?}", r.special),
+                "at": t.locate(r.meta.at),
+            })
+        })
+        .collect();
+    let kaisu: Vec<Value> = t
+        .santei_kaisu_on(code, date)
+        .map(|r| json!({"unit": r.unit.name_ja(), "unit_code": r.unit.code(), "max": r.max_count, "special": format!("{:?}", r.special), "at": t.locate(r.meta.at)}))
+        .collect();
+    json!({"hokatsu": hokatsu, "haihan": haihan, "kaisu": kaisu, "missing_tables": t.missing})
+}
+
+fn print_tensuhyo(set: &MasterSet, code: Code, date: NaiveDate) {
+    let j = tensuhyo_json(set, code, date);
+    let empty = vec![];
+    let list = |k: &str| j[k].as_array().unwrap_or(&empty).clone();
+    let (h, b, k) = (list("hokatsu"), list("haihan"), list("kaisu"));
+    if h.is_empty() && b.is_empty() && k.is_empty() {
+        println!("  電子点数表: no rows name this code on {date}");
+    }
+    for r in k {
+        println!("  算定回数: {} {} 回 (特例 {}) [{}]", r["unit"].as_str().unwrap_or(""), r["max"], r["special"].as_str().unwrap_or(""), r["at"].as_str().unwrap_or(""));
+    }
+    for r in h {
+        println!("  包括: {r}");
+    }
+    let n = b.len();
+    for r in b.iter().take(40) {
+        println!(
+            "  背反 ({}): {} {} ⟷ {} {} 区分 {} kept {} [{}]",
+            r["scope"].as_str().unwrap_or(""),
+            r["code1"].as_str().unwrap_or(""),
+            r["name1"].as_str().unwrap_or(""),
+            r["code2"].as_str().unwrap_or(""),
+            r["name2"].as_str().unwrap_or(""),
+            r["kubun"].as_str().unwrap_or(""),
+            r["kept"].as_str().unwrap_or("either"),
+            r["at"].as_str().unwrap_or("")
+        );
+    }
+    if n > 40 {
+        println!("  … {} more 背反 rows (use --json)", n - 40);
+    }
+    for m in &set.tensuhyo.missing {
+        println!("  (table missing from this set: {m})");
     }
 }

@@ -1,1 +1,0 @@
-//! 医科電子点数表 (placeholder; being written).
