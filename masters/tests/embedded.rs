@@ -1,0 +1,622 @@
+//! Tests of the master files compiled into the binary (`masters/src/embedded.rs`):
+//! the curated default set (`masters/default/`, excerpts of the official SSK files) and the
+//! 2026-06 supplement (`masters/supplement/s_20260305.csv`).
+//!
+//! The checks against the official files need the staged data: the environment variable
+//! `SANTEI_DATA`, else `<workspace>/../shared/data`. When it is absent those tests print a loud
+//! `SKIPPED` line and pass; the others need nothing but the binary.
+
+use chrono::NaiveDate;
+use masters::embedded::{DEFAULT_FILES, SUPPLEMENT_FILES, SUPPLEMENT_SOURCES};
+use masters::{AnyVersion, Code, Kind, Layer, MasterSet, Role, Source};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("SANTEI_DATA") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data")),
+    };
+    dir.join("MANIFEST.md").is_file().then_some(dir)
+}
+
+/// The data folder, or `None` after printing a loud skip notice.
+macro_rules! data_or_skip {
+    () => {
+        match data_dir() {
+            Some(d) => d,
+            None => {
+                eprintln!(
+                    "SKIPPED: {}: no SSK data (set SANTEI_DATA or stage it at <workspace>/../shared/data)",
+                    std::thread::current().name().unwrap_or(module_path!())
+                );
+                return;
+            }
+        }
+    };
+}
+
+fn d(s: &str) -> NaiveDate {
+    masters::parse_date(s).unwrap_or_else(|| panic!("bad test date {s}"))
+}
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap_or_else(|| panic!("bad test code {s}"))
+}
+
+fn default_set() -> &'static MasterSet {
+    static SET: OnceLock<MasterSet> = OnceLock::new();
+    SET.get_or_init(|| masters::load_default().unwrap_or_else(|e| panic!("load_default: {e}")))
+}
+
+/// The whole data folder (plus the supplement, as `load_dir` always adds it).
+fn full_set(data: &Path) -> &'static MasterSet {
+    static SET: OnceLock<MasterSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        masters::load_dir(data).unwrap_or_else(|e| panic!("load_dir {}: {e}", data.display()))
+    })
+}
+
+/// Points (s) or price (y, t) or text (c) of a version, as printed.
+fn value(v: &AnyVersion<'_>) -> String {
+    match v {
+        AnyVersion::S(v) => v.row.points.to_string(),
+        AnyVersion::Y(v) => v.row.price.to_string(),
+        AnyVersion::T(v) => v.row.price.to_string(),
+        AnyVersion::C(v) => v.row.text.to_string(),
+    }
+}
+
+fn points(set: &MasterSet, c: &str, on: &str) -> Option<String> {
+    set.s
+        .lookup(code(c), d(on))
+        .map(|v| v.row.points.normalize().to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading official files, line by line (bytes, line end removed).
+
+/// Splits a file into its rows (without the CR LF / LF), and tells whether it uses CRLF.
+fn lines(bytes: &[u8]) -> (Vec<&[u8]>, bool) {
+    let crlf = bytes.windows(2).any(|w| w == b"\r\n");
+    let mut out: Vec<&[u8]> = bytes
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .collect();
+    if out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    (out, crlf)
+}
+
+/// The bytes of an official file as its rows are stored (a zip's single member).
+fn official_csv(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if !bytes.starts_with(b"PK") {
+        return bytes;
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(zip.len(), 1, "{}: one member expected", path.display());
+    let mut out = Vec::new();
+    zip.by_index(0)
+        .and_then(|mut f| Ok(f.read_to_end(&mut out)?))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    out
+}
+
+/// Kind letter of an SSK s/y/t/c master file name (`s_ALL20240531.zip`, `t_20251128.csv`).
+fn master_kind(name: &str) -> Option<char> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if !matches!(ext, "csv" | "zip") {
+        return None;
+    }
+    let (letter, rest) = stem.split_once('_')?;
+    let digits = rest.strip_prefix("ALL").unwrap_or(rest);
+    let kind = letter
+        .chars()
+        .next()
+        .filter(|c| letter.len() == 1 && "sytc".contains(*c))?;
+    (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(kind)
+}
+
+/// The chain key of one row: col 3 (s/y/t), or `8` + パターン + 一連番号 (c).
+fn row_key(kind: char, line: &[u8]) -> String {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line);
+    let mut rec = csv::ByteRecord::new();
+    assert!(
+        rdr.read_byte_record(&mut rec).expect("csv row"),
+        "empty row"
+    );
+    let field = |i: usize| {
+        std::str::from_utf8(rec.get(i).expect("field"))
+            .expect("ASCII key field")
+            .to_string()
+    };
+    if kind == 'c' {
+        let pat: u32 = field(3).parse().expect("pattern");
+        let ser: u32 = field(4).parse().expect("serial");
+        format!("8{pat:02}{ser:06}")
+    } else {
+        field(2)
+    }
+}
+
+/// Official files of the data folder: path relative to the data folder (with `/`) → kind.
+fn official_files(data: &Path) -> BTreeMap<String, char> {
+    let mut out = BTreeMap::new();
+    for p in masters::set::discover(&data.join("ssk")).expect("list data") {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if let Some(kind) = master_kind(name) {
+            let rel = p
+                .strip_prefix(data)
+                .expect("under data")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.insert(rel, kind);
+        }
+    }
+    out
+}
+
+/// Embedded name (`ssk/2024-06/s_ALL20240531.csv`) → its official file under the data folder.
+fn official_for(data: &Path, name: &str) -> PathBuf {
+    let csv = data.join(name);
+    if csv.is_file() {
+        return csv;
+    }
+    let zip = data.join(name.replace(".csv", ".zip"));
+    assert!(
+        zip.is_file(),
+        "{name}: no official file {} nor {}",
+        csv.display(),
+        zip.display()
+    );
+    zip
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) The default set loads cleanly.
+
+#[test]
+fn default_set_loads_without_errors_or_warnings() {
+    let set = default_set();
+    assert_eq!(set.origin, masters::embedded::DEFAULT_ORIGIN);
+    let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.is_empty(), "warnings: {warnings:#?}");
+    assert!(
+        set.not_used.is_empty(),
+        "files not used: {:#?}",
+        set.not_used
+    );
+    assert!(set.withdrawn.is_empty(), "withdrawn: {:?}", set.withdrawn);
+    assert_eq!(
+        set.files.len(),
+        DEFAULT_FILES.len() + SUPPLEMENT_FILES.len()
+    );
+    assert_eq!(
+        set.files
+            .iter()
+            .filter(|f| f.layer == Layer::Official)
+            .count(),
+        DEFAULT_FILES.len()
+    );
+    for k in Kind::ALL {
+        assert!(
+            set.files_of(k).any(|f| f.layer == Layer::Official),
+            "no official {k:?} file"
+        );
+    }
+    // Every excerpt of a full file is still a full file: ALL / zip names by name, the two 2025-11
+    // full files without ALL by content (they keep 変更区分 0 rows).
+    for f in set.files.iter().filter(|f| f.layer == Layer::Official) {
+        let full_by_name = f.name.contains("ALL");
+        let full_by_content = f.path.contains("/2025-11/")
+            && matches!(f.name.as_str(), "t_20251128.csv" | "c_20250715.csv");
+        let want = if full_by_name || full_by_content {
+            Role::Full
+        } else {
+            Role::Delta
+        };
+        assert_eq!(f.role, want, "{}", f.path);
+    }
+    // Names as documented: the path under masters/default/.
+    assert!(DEFAULT_FILES
+        .iter()
+        .any(|(n, _)| *n == "ssk/2024-06/s_ALL20240531.csv"));
+    assert!(DEFAULT_FILES
+        .iter()
+        .all(|(n, _)| n.starts_with("ssk/") && n.ends_with(".csv")));
+    // Curated size: well under 1 MB.
+    let size: usize = DEFAULT_FILES.iter().map(|(_, b)| b.len()).sum();
+    assert!(size < 800_000, "default set is {size} bytes");
+    // The chosen codes (see masters/default/SOURCES.md).
+    assert_eq!((set.y.len(), set.t.len(), set.c.len()), (19, 6, 7));
+    assert_eq!(set.s.len(), 205 + SUPPLEMENT_NEW.len());
+    for c in SUPPLEMENT_NEW {
+        assert!(!set.s.history(code(c)).is_empty(), "{c}");
+    }
+}
+
+/// Codes that only the supplement has.
+const SUPPLEMENT_NEW: &[&str] = &[
+    "111704070",
+    "111704170",
+    "111704270",
+    "112709570",
+    "180819910",
+    "180820010",
+];
+
+// ---------------------------------------------------------------------------------------------
+// (b) Every embedded row is an official row, and nothing of the chosen codes is missing.
+
+#[test]
+fn embedded_rows_are_byte_identical_official_rows() {
+    let data = data_or_skip!();
+    let embedded: BTreeMap<&str, &[u8]> = DEFAULT_FILES.iter().map(|(n, b)| (*n, *b)).collect();
+    // The chosen codes, per kind: every key found in an excerpt.
+    let mut chosen: BTreeMap<char, BTreeSet<String>> = BTreeMap::new();
+    for (name, bytes) in &embedded {
+        let kind = master_kind(name.rsplit('/').next().unwrap())
+            .unwrap_or_else(|| panic!("{name}: not a master file name"));
+        for l in lines(bytes).0 {
+            chosen.entry(kind).or_default().insert(row_key(kind, l));
+        }
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0usize;
+    for (rel, kind) in official_files(&data) {
+        let official = official_csv(&data.join(&rel));
+        let (rows, official_crlf) = lines(&official);
+        let want: Vec<&[u8]> = rows
+            .iter()
+            .copied()
+            .filter(|l| {
+                chosen
+                    .get(&kind)
+                    .is_some_and(|s| s.contains(&row_key(kind, l)))
+            })
+            .collect();
+        let name = if rel.ends_with(".zip") {
+            rel.replace(".zip", ".csv")
+        } else {
+            rel.clone()
+        };
+        match embedded.get(name.as_str()) {
+            None if want.is_empty() => {}
+            None => failures.push(format!(
+                "{rel}: {} rows of chosen codes but no excerpt {name}",
+                want.len()
+            )),
+            Some(bytes) => {
+                let (got, crlf) = lines(bytes);
+                if got != want {
+                    // Pinpoint the first row that is not an official row of the chosen codes.
+                    let first = got.iter().position(|l| !rows.contains(l));
+                    failures.push(format!(
+                        "{name}: {} rows, official {rel} has {} rows of the chosen codes (first foreign row: {first:?})",
+                        got.len(),
+                        want.len()
+                    ));
+                }
+                if crlf != official_crlf || !bytes.ends_with(if crlf { b"\r\n" } else { b"\n" }) {
+                    failures.push(format!("{name}: line ends differ from {rel}"));
+                }
+                checked += got.len();
+            }
+        }
+    }
+    // Every excerpt has an official file of the same name.
+    for name in embedded.keys() {
+        let _ = official_for(&data, name);
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let total: usize = embedded.values().map(|b| lines(b).0.len()).sum();
+    assert_eq!(checked, total, "every embedded row was compared");
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) Every chosen code has the same history in the default set as in the whole data folder.
+
+#[test]
+fn history_of_every_embedded_code_matches_the_data_folder() {
+    let data = data_or_skip!();
+    let full = full_set(&data);
+    let def = default_set();
+    let mut codes: Vec<Code> = Vec::new();
+    codes.extend(def.s.codes());
+    codes.extend(def.y.codes());
+    codes.extend(def.t.codes());
+    codes.extend(def.c.codes());
+    codes.sort();
+    let mut failures = Vec::new();
+    let mut versions = 0usize;
+    for c in &codes {
+        let a = def.history_any(*c);
+        let b = full.history_any(*c);
+        let show = |h: &[AnyVersion<'_>]| -> Vec<String> {
+            h.iter()
+                .map(|v| {
+                    format!(
+                        "{} … {} {} {}",
+                        v.valid_from(),
+                        v.valid_to(),
+                        v.name(),
+                        value(v)
+                    )
+                })
+                .collect()
+        };
+        if show(&a) != show(&b) {
+            failures.push(format!(
+                "{c}: default {:#?}\nfull {:#?}",
+                show(&a),
+                show(&b)
+            ));
+            continue;
+        }
+        for (x, y) in a.iter().zip(&b) {
+            if x.raw() != y.raw() {
+                failures.push(format!(
+                    "{c} from {}: the merged rows differ",
+                    x.valid_from()
+                ));
+            }
+        }
+        versions += a.len();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(versions > 500, "only {versions} versions compared");
+}
+
+// ---------------------------------------------------------------------------------------------
+// (d) Spot values a person can check in the official files.
+
+#[test]
+fn spot_values() {
+    let set = default_set();
+    // 初診料: 288 until 2024-05-31 (s_ALL20240201), 291 from 2024-06-01 (s_ALL20240531).
+    assert_eq!(points(set, "111000110", "20240531").as_deref(), Some("288"));
+    assert_eq!(points(set, "111000110", "20240601").as_deref(), Some("291"));
+    // 111703470: 医療ＤＸ推進体制整備加算１ 11点 from 2024-10-01 (s_20240906), 加算４ 10点 from
+    // 2025-04-01 (s_20250307).
+    assert_eq!(points(set, "111703470", "20241101").as_deref(), Some("11"));
+    assert_eq!(points(set, "111703470", "20250501").as_deref(), Some("10"));
+    let v = set.s.lookup(code("111703470"), d("20250501")).unwrap();
+    assert_eq!(&*v.row.name, "医療ＤＸ推進体制整備加算４（初診）");
+    assert!(
+        set.s.lookup(code("111703470"), d("20240930")).is_none(),
+        "new on 2024-10-01"
+    );
+    // 再診料 73 → 75.
+    assert_eq!(points(set, "112007410", "20240531").as_deref(), Some("73"));
+    assert_eq!(points(set, "112007410", "20240601").as_deref(), Some("75"));
+    // カロナール錠３００: 7.00 円 (y_ALL20240531).
+    let y = set.y.lookup(code("620000033"), d("20240601")).unwrap();
+    assert_eq!(y.row.price.normalize().to_string(), "7");
+    // Film 半切 700010000: 120.00 円 (t_ALL20240315).
+    let t = set.t.lookup(code("700010000"), d("20240601")).unwrap();
+    assert_eq!(t.row.price.normalize().to_string(), "120");
+    // 830100474 (救急医療管理加算２ その他) abolished 2025-03-31 (c_20250307).
+    assert!(set.c.lookup(code("830100474"), d("20250331")).is_some());
+    assert!(set.c.lookup(code("830100474"), d("20250401")).is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: the 2026-06 supplement.
+
+#[test]
+fn supplement_2026_06_in_the_default_set() {
+    let set = default_set();
+    assert!(
+        set.supplement_files().next().is_some(),
+        "supplement in effect"
+    );
+    assert_eq!(set.supplement_files().count(), 1);
+    let f = set.supplement_files().next().unwrap();
+    assert_eq!(
+        (f.name.as_str(), f.kind, f.role),
+        ("s_20260305.csv", Kind::S, Role::Delta)
+    );
+    // 再診料 75 → 76.
+    assert_eq!(points(set, "112007410", "20260531").as_deref(), Some("75"));
+    assert_eq!(points(set, "112007410", "20260601").as_deref(), Some("76"));
+    assert_eq!(points(set, "112011310", "20260601").as_deref(), Some("77"));
+    assert_eq!(points(set, "112015810", "20260601").as_deref(), Some("39"));
+    // 医療ＤＸ推進体制整備加算１ ends 2026-05-31; 医療情報取得加算 too.
+    assert!(set.s.lookup(code("111703670"), d("20260531")).is_some());
+    assert!(set.s.lookup(code("111703670"), d("20260601")).is_none());
+    assert!(set.s.lookup(code("112708970"), d("20260601")).is_none());
+    // 電子的診療情報連携体制整備加算１（初診） 15 from 2026-06-01, nothing before.
+    assert!(set.s.lookup(code("111704070"), d("20260531")).is_none());
+    assert_eq!(points(set, "111704070", "20260601").as_deref(), Some("15"));
+    let v = set.s.lookup(code("111704070"), d("20260601")).unwrap();
+    assert_eq!((v.row.chu_kasan_code, v.row.chu_kasan_seq), (1101, b'A'));
+    let v = set.s.lookup(code("112709570"), d("20260601")).unwrap();
+    assert_eq!(
+        (
+            v.row.chu_kasan_code,
+            v.row.chu_kasan_seq,
+            v.row.points.normalize().to_string()
+        ),
+        (1201, b'D', "2".into())
+    );
+    // Renamed 時間外対応体制加算１ 7.
+    let v = set.s.lookup(code("112016070"), d("20260601")).unwrap();
+    assert_eq!(
+        (&*v.row.name, v.row.points.normalize().to_string()),
+        ("時間外対応体制加算１", "7".into())
+    );
+    assert_eq!(
+        &*set
+            .s
+            .lookup(code("112016070"), d("20260531"))
+            .unwrap()
+            .row
+            .name,
+        "時間外対応加算１"
+    );
+    assert_eq!(points(set, "180820010", "20260601").as_deref(), Some("2"));
+}
+
+fn unquote(f: &[u8]) -> &[u8] {
+    assert!(
+        f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"',
+        "field not quoted: {:?}",
+        String::from_utf8_lossy(f)
+    );
+    &f[1..f.len() - 1]
+}
+
+#[test]
+fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
+    let (_, bytes) = SUPPLEMENT_FILES[0];
+    assert!(bytes.ends_with(b"\r\n"));
+    let text = bytes.strip_suffix(b"\n").unwrap();
+    let mut codes = BTreeSet::new();
+    for line in text.split(|&b| b == b'\n') {
+        let line = line
+            .strip_suffix(b"\r")
+            .unwrap_or_else(|| panic!("not CRLF: {}", String::from_utf8_lossy(line)));
+        // No field holds a comma or quote, so a split on `,` gives the 150 quoted fields.
+        let fields: Vec<&[u8]> = line.split(|&b| b == b',').map(unquote).collect();
+        assert_eq!(fields.len(), 150);
+        for f in &fields {
+            assert!(masters::raw::decode_field(f).is_some(), "not Shift_JIS");
+        }
+        let field = |col: usize| {
+            masters::raw::decode_field(fields[col - 1])
+                .unwrap()
+                .into_owned()
+        };
+        let filled: BTreeSet<usize> = (1..=150).filter(|&c| !fields[c - 1].is_empty()).collect();
+        assert_eq!(field(2), "S");
+        let c = field(3);
+        assert!(codes.insert(c.clone()), "{c}: one row per code");
+        match field(1).as_str() {
+            "5" => {
+                let renamed = filled.contains(&5);
+                let want: BTreeSet<usize> =
+                    if renamed { [1, 2, 3, 4, 5, 6, 7, 12, 58, 87, 113].into() } else { [1, 2, 3, 12, 58, 87].into() };
+                assert_eq!(filled, want, "{c}: sparse 変更 row");
+                assert_eq!(field(87), "20260601", "{c}");
+            }
+            "9" => {
+                assert_eq!(filled, [1, 2, 3, 87, 88].into(), "{c}: sparse 廃止 row");
+                assert_eq!((field(87).as_str(), field(88).as_str()), ("20260601", "20260531"), "{c}");
+            }
+            "3" => {
+                assert!(filled.len() > 100, "{c}: complete 新規 row");
+                assert_eq!((field(87).as_str(), field(88).as_str()), ("20260601", "99999999"), "{c}");
+                assert_eq!(field(4), field(5).chars().count().to_string(), "{c}: 有効桁数");
+            }
+            other => panic!("{c}: 変更区分 {other}: a supplement holds only 3/5/9 rows (no 0: it must stay a delta)"),
+        }
+    }
+    assert_eq!(codes.len(), 43);
+    // The machine-readable sources: one line per supplement row, confidence H/M/L.
+    let mut lines = SUPPLEMENT_SOURCES.lines();
+    assert_eq!(lines.next(), Some("code,source,confidence"));
+    let mut sourced = BTreeSet::new();
+    for l in lines {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(l.as_bytes());
+        let rec = rdr.records().next().expect("row").expect("csv");
+        assert_eq!(rec.len(), 3, "{l}");
+        assert!(rec[1].starts_with("R8告示"), "{l}");
+        assert!(matches!(&rec[2], "H" | "M" | "L"), "{l}");
+        assert!(sourced.insert(rec[0].to_string()), "{l}: duplicate");
+    }
+    assert_eq!(
+        sourced, codes,
+        "every supplement row has exactly one source line"
+    );
+}
+
+/// A tiny official file in memory (ASCII = Shift_JIS): 150 quoted fields per row, CRLF.
+fn official_s(path: &str, rows: &[&[(usize, &str)]]) -> Source {
+    let mut bytes = Vec::new();
+    for row in rows {
+        let mut fields = vec![String::new(); 150];
+        for (col, v) in row.iter() {
+            fields[col - 1] = v.to_string();
+        }
+        let line: Vec<String> = fields.iter().map(|f| format!("\"{f}\"")).collect();
+        bytes.extend_from_slice(line.join(",").as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+    }
+    Source {
+        path: path.to_string(),
+        bytes,
+        layer: Layer::Official,
+    }
+}
+
+#[test]
+fn an_official_row_wins_over_the_supplement() {
+    let mut sources = masters::embedded::default_sources();
+    sources.extend(masters::embedded::supplement_sources());
+    // An official delta published after the supplement's date, for the same 変更年月日.
+    sources.push(official_s(
+        "official/s_20260529.csv",
+        &[&[
+            (1, "5"),
+            (2, "S"),
+            (3, "112007410"),
+            (12, "99.00"),
+            (87, "20260601"),
+        ]],
+    ));
+    let set = masters::load_sources("test", sources).unwrap_or_else(|e| panic!("{e}"));
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+    assert_eq!(points(&set, "112007410", "20260531").as_deref(), Some("75"));
+    assert_eq!(points(&set, "112007410", "20260601").as_deref(), Some("99"));
+    let v = set.s.lookup(code("112007410"), d("20260601")).unwrap();
+    let last = v.patches.last().copied().unwrap_or(v.origin);
+    assert_eq!(
+        set.file(last).layer,
+        Layer::Official,
+        "the official row is the last applied"
+    );
+    // The rest of the supplement is untouched.
+    assert_eq!(points(&set, "112011310", "20260601").as_deref(), Some("77"));
+}
+
+#[test]
+fn an_official_full_file_replaces_the_supplement() {
+    let mut sources = masters::embedded::default_sources();
+    sources.extend(masters::embedded::supplement_sources());
+    // A full file published 2026-06-01 holding only 初診料 (its 2024-06 row, as a 変更区分 0 row).
+    let (_, s2024) = DEFAULT_FILES
+        .iter()
+        .find(|(n, _)| *n == "ssk/2024-06/s_ALL20240531.csv")
+        .unwrap();
+    let row = lines(s2024)
+        .0
+        .into_iter()
+        .find(|l| l.starts_with(b"\"0\",\"S\",\"111000110\""))
+        .unwrap();
+    let mut bytes = row.to_vec();
+    bytes.extend_from_slice(b"\r\n");
+    sources.push(Source {
+        path: "official/s_ALL20260601.csv".into(),
+        bytes,
+        layer: Layer::Official,
+    });
+    let set = masters::load_sources("test", sources).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        points(&set, "111000110", "20260602").as_deref(),
+        Some("291")
+    );
+    // Codes the official full file lacks (supplement-only codes included) end at its date.
+    assert!(set.s.lookup(code("111704070"), d("20260602")).is_none());
+    assert!(set.s.lookup(code("112007410"), d("20260602")).is_none());
+}
