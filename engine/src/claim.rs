@@ -97,6 +97,12 @@ pub struct Patient {
     pub birth_date: NaiveDate,
     #[serde(default)]
     pub sex: Option<Sex>,
+    /// Whether the patient's 主病 is one of the diseases 厚生労働大臣が定める for 特定疾患療養管理料
+    /// and 特定疾患処方管理加算 (R6 特掲診療料の施設基準等 別表第一; R6告示 B000, F100注5, F400注5).
+    /// `None` = not stated: those items are not derived (an info diagnostic says so) and listed ones
+    /// are kept unchecked; `Some(false)` removes a listed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokutei_shikkan: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -194,6 +200,19 @@ pub struct Item {
     /// 回数 for a procedure line (default 1).
     #[serde(default)]
     pub count: Option<u32>,
+    /// 検体 collection label for 検体検査: items of one item-count 包括 group (master col 16) with the
+    /// same label on the same day count as one 「患者から１回に採取した」 specimen. Not given = all
+    /// same-day items of the group are one collection (R6告示 D006/D007/D008/D009/D013/D014 注).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specimen: Option<String>,
+    /// A drug line written by its 一般名 on the 処方箋 (一般名処方; R6告示 F400注7, R6通知 F400(12)).
+    /// Only read for `prescription: "outside"`; `None` = not stated (no 一般名処方加算 derived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generic_name: Option<bool>,
+    /// A 臨時 (temporary) 内服 drug: with `days` ≤ 14 its 剤 is left out of the 7種類以上 count
+    /// (R6告示 F100 2, F200注3, F400 2: 「臨時の投薬であって、投薬期間が２週間以内のもの」を除く).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub temporary: bool,
 }
 
 /// Parses a claim from JSON, naming the JSON path of the first problem.

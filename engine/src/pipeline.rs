@@ -9,7 +9,7 @@
 use crate::claim::{Claim, Prescription, Usage, VisitKind};
 use crate::context::{Billed, Ctx, KNOWN_CAPABILITIES};
 use crate::outcome::*;
-use crate::rules::{self, chu_kasan, gairai_kanri, iryo_dx, items as pricing, jikan, kihon::{self, BaseKind}, monthly, sections};
+use crate::rules::{self, chu_kasan, chusha, gairai_hokatsu, gairai_kanri, igaku_kanri, iryo_dx, items as pricing, jikan, kensa, kihon::{self, BaseKind}, monthly, sections, shochi, touyaku};
 use crate::{calendar, ClaimError, Engine, Options};
 use chrono::{Datelike, NaiveDate};
 use masters::{AnyVersion, Code, DosageForm, HospClinic, InOut, MasterSet, PointKind, Procedure, RowRef, Version};
@@ -219,6 +219,9 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
             .collect();
         bases[i] = visit(eng, set, &ctx, &mut st, i, &parsed[i], &parsed, &earlier);
     }
+    finish_month(set, &ctx, &mut st, &parsed);
+    // The 電子点数表 checking stage (包括, 背反, 算定回数) on everything billed.
+    st.lines = rules::tensuhyo_check::check(&set.tensuhyo, std::mem::take(&mut st.lines), &mut st.removed, &mut st.diags, &ctx.history);
     let mut sections_map: BTreeMap<String, i64> = BTreeMap::new();
     let mut total = 0i64;
     for l in &st.lines {
@@ -363,7 +366,9 @@ fn visit(
                 let detail = st.detail(|| p.detail.clone());
                 push_s(set, st, d, i, row, 1, Origin::Derived, rules::RuleId { id: p.rule, source: p.source }, detail, None, None);
             }
-            None => st.diag(Level::Error, "CODE_NOT_IN_MASTER", format!("{}: the rule gives {} but the master set has no version valid on {d}", p.rule, p.code), vp.clone()),
+            // e.g. 医療情報・システム基盤整備体制充実加算３ existed only 2023-04 … 2023-12: outside its
+            // validity the 加算 does not exist, and the master says so.
+            None => st.diag(Level::Info, "CODE_NOT_VALID_ON_DATE", format!("{}: {} has no master version valid on {d}; not billed", p.rule, p.code), vp.clone()),
         }
     }
     // 注加算 decisions, reconciled with listed add-ons.
@@ -522,21 +527,75 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
     let vp = format!("visits[{i}]");
     let ipath = |j: usize| format!("{vp}.items[{j}]");
     // The section of each rp group's procedure, if it has one.
-    let mut rp_section: BTreeMap<&str, (&'static str, pricing::DrugRule)> = BTreeMap::new();
+    let mut rp_section: BTreeMap<&str, &'static str> = BTreeMap::new();
     for it in items {
         if let (AnyVersion::S(s), Some(rp)) = (it.v, v.items[it.idx].rp.as_deref()) {
-            if let Some(sec) = sections::section_of(s.row.sum_target_out) {
-                let rule = if matches!(sec, "31" | "32" | "33") { pricing::DrugRule::MinOne } else { pricing::DrugRule::ZeroBelow15 };
-                rp_section.entry(rp).or_insert((sec, rule));
+            if s.row.tbl_alpha != 'F' {
+                if let Some(sec) = sections::section_of(s.row.sum_target_out) {
+                    rp_section.entry(rp).or_insert(sec);
+                }
             }
         }
     }
+    // --- visit context: 外来診療料 bundle, pediatric bundle -----------------------------------
+    let gairai = visit_base_is_gairai(set, st, i, d);
+    let gairai_bundle = gairai && gairai_hokatsu::gairai_bundle_enabled(set) && d >= gairai_hokatsu::FROM;
+    if gairai && d < gairai_hokatsu::FROM {
+        st.diag(Level::Info, "BUNDLE_NOT_DATED", "外来診療料 bundle (A002注6) is coded from 2022-04-01 only: nothing bundled", vp.clone());
+    }
+    let pediatric = items.iter().find_map(|it| match it.v {
+        AnyVersion::S(s) if !consumed[it.idx] => igaku_kanri::PediatricBundle::of(s.row.code.0),
+        _ => None,
+    });
+    // --- 年齢加算 of listed items (cols 100–111): which listed add-ons a base claims ----------
+    let mut age_adds: Vec<(usize, &Version<Procedure>)> = Vec::new(); // (base idx, 加算 row)
+    for it in items {
+        let AnyVersion::S(s) = it.v else { continue };
+        if consumed[it.idx] || s.row.tbl_alpha == 'F' || is_base_row(&s.row) {
+            continue;
+        }
+        for ak in &s.row.age_kasan {
+            if !(ctx.at_least(&ak.lower, d) && ctx.below(&ak.upper, d)) {
+                continue;
+            }
+            match set.s.lookup(ak.code, d) {
+                Some(row) if procedure_points(&row.row).is_some() => age_adds.push((it.idx, row)),
+                Some(row) => st.diag(Level::Info, "AGE_KASAN_NOT_DERIVED", format!("{} {}: 点数識別 {:?} is not derived; list it", row.row.code, row.row.name, row.row.point_kind), ipath(it.idx)),
+                None => {}
+            }
+        }
+    }
+    let mut age_claimed: BTreeMap<usize, usize> = BTreeMap::new(); // listed 加算 idx → base idx
+    for (base, row) in &age_adds {
+        if let Some(it) = items.iter().find(|it| !consumed[it.idx] && it.code == row.row.code && !age_claimed.contains_key(&it.idx)) {
+            age_claimed.insert(it.idx, *base);
+        }
+    }
+    // 処置乳幼児加算区分 of the listed 処置 that are billed (for the check of a listed 加算)
+    let shochi_bases: Vec<u8> = items
+        .iter()
+        .filter_map(|it| match it.v {
+            AnyVersion::S(s) if s.row.shochi_infant != 0 && !matches!(s.row.kokuji1, b'7' | b'9') && !(gairai_bundle && gairai_hokatsu::bundled(&s.row).is_some()) => Some(s.row.shochi_infant),
+            _ => None,
+        })
+        .collect();
+    let inj_drugs: Vec<&masters::Drug> = items
+        .iter()
+        .filter_map(|it| match it.v {
+            AnyVersion::Y(y) if y.row.dosage_form == DosageForm::Injection => Some(&y.row),
+            _ => None,
+        })
+        .collect();
+    let mut listed_f: Vec<&ParsedItem<'_>> = Vec::new();
     let mut drug_groups: BTreeMap<String, Vec<&ParsedItem<'_>>> = BTreeMap::new();
     for it in items {
         if consumed[it.idx] {
             continue;
         }
         consumed[it.idx] = true;
+        if age_claimed.contains_key(&it.idx) {
+            continue; // billed or removed with its base
+        }
         let item = &v.items[it.idx];
         let path = Some(ipath(it.idx));
         match it.v {
@@ -560,31 +619,88 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
                     None
                 };
                 if let Some(why) = why {
-                    removed_s(set, st, d, s, count, Origin::Input, "master-check", "医科診療行為マスター", why, path);
+                    remove_with_adds(set, st, d, s, count, "master-check", "医科診療行為マスター", why, path, it.idx, &age_claimed, items, &ipath);
                     continue;
+                }
+                if p.tbl_alpha == 'F' {
+                    listed_f.push(it);
+                    continue;
+                }
+                if p.jisshi_handan == 2 {
+                    continue; // 判断料: month pass (kensa)
+                }
+                if let Some(b) = pediatric {
+                    if igaku_kanri::PediatricBundle::of(p.code.0).is_none() && !igaku_kanri::kept_beside(b, p) {
+                        remove_with_adds(set, st, d, s, count, "B001-2-hokatsu", b.source(), format!("included in {} on this visit", if b == igaku_kanri::PediatricBundle::Gairai { "小児科外来診療料" } else { "小児かかりつけ診療料" }), path, it.idx, &age_claimed, items, &ipath);
+                        continue;
+                    }
+                }
+                if gairai_bundle {
+                    if let Some(why) = gairai_hokatsu::bundled(p) {
+                        remove_with_adds(set, st, d, s, count, "A002-hokatsu", "R6告示 A002注6; R6通知 A002(12) (hand-coded until the 02包括テーブル)", format!("included in 外来診療料: {why}"), path, it.idx, &age_claimed, items, &ipath);
+                        continue;
+                    }
+                }
+                if let Some((rule, source, why)) = listed_check(set, ctx, st, i, p, count, &shochi_bases, &inj_drugs) {
+                    remove_with_adds(set, st, d, s, count, rule, source, why, path, it.idx, &age_claimed, items, &ipath);
+                    continue;
+                }
+                let mut quantity = item.quantity;
+                if p.code.0 == kensa::JINSOKU {
+                    // 項目数 = quantity (データ規格 項目); 5 a day over the day's visits
+                    let so_far: Decimal = st
+                        .lines
+                        .iter()
+                        .filter(|l| l.date == d && l.code == p.code.to_string())
+                        .filter_map(|l| l.path.as_deref().and_then(path_indices).and_then(|(a, b)| ctx.claim.visits.get(a)?.items.get(b)?.quantity))
+                        .sum();
+                    let room = (Decimal::from(kensa::JINSOKU_MAX_PER_DAY) - so_far).max(Decimal::ZERO);
+                    if let Some(q) = quantity.filter(|q| *q > room) {
+                        removed_s(set, st, d, s, (q - room).to_u32().unwrap_or(1), Origin::Input, "kensa-jinsoku", "R6告示 第3部第1節第1款 通則3 (5項目を限度)", format!("外来迅速検体検査加算: {q} items listed, at most {} a day ({so_far} earlier today)", kensa::JINSOKU_MAX_PER_DAY), path.clone());
+                        quantity = Some(room);
+                    }
+                    st.diag(Level::Info, "JINSOKU_LIST_UNCHECKED", "外来迅速検体検査加算 kept as listed: the eligible-test list (特掲施設基準) is not coded (L)", ipath(it.idx));
+                    if quantity == Some(Decimal::ZERO) {
+                        continue;
+                    }
                 }
                 let mut points_override = None;
                 let mut detail = None;
                 if let Some(step) = &p.step {
-                    match item.quantity.and_then(|q| pricing::step_points(step, q).map(|pts| (q, pts))) {
+                    if let Some(cap) = quantity.and_then(|q| pricing::step_clamp(step, q)) {
+                        st.diag(Level::Info, "STEP_CAPPED", format!("{} {}: quantity {} above the master's 上限 {cap}; priced at {cap} (きざみ値 エラー処理 1)", p.code, p.name, quantity.unwrap_or_default()), format!("{}.quantity", ipath(it.idx)));
+                        quantity = Some(cap);
+                    }
+                    match quantity.and_then(|q| pricing::step_points(step, p.points, q).map(|pts| (q, pts))) {
                         Some((q, pts)) => {
-                            points_override = pts.round().to_i64();
-                            detail = st.detail(|| format!("きざみ値: quantity {q} → {pts} points (下限 {}, 上限 {}, きざみ {} × {})", step.lower, step.upper, step.step, step.step_points));
+                            points_override = pts.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_i64();
+                            detail = st.detail(|| format!("きざみ値: quantity {q} → {pts} points (点数 {}, 下限 {}, 上限 {}, きざみ {} × {}; 四捨五入)", p.points, step.lower, step.upper, step.step, step.step_points));
                         }
                         None => {
                             st.diag(Level::Error, "STEP_QUANTITY", format!("{} {}: needs a quantity in ({}, {}] (きざみ値)", p.code, p.name, step.lower as i64 - step.step as i64, step.upper), format!("{}.quantity", ipath(it.idx)));
-                            removed_s(set, st, d, s, count, Origin::Input, "kizami", "医科診療行為マスター きざみ値", "quantity missing or out of range".into(), path);
+                            remove_with_adds(set, st, d, s, count, "kizami", "医科診療行為マスター きざみ値", "quantity missing or out of range".into(), path, it.idx, &age_claimed, items, &ipath);
                             continue;
                         }
                     }
                 }
-                let rule = rules::RuleId { id: "unchecked", source: "医科診療行為マスター (no rule family checks this item yet)" };
-                let detail = detail.or_else(|| st.detail(|| "priced from the master as given; unchecked".to_string()));
+                let (rid, rsrc) = pricing::listed_rule(p);
+                let rule = rules::RuleId { id: rid, source: rsrc };
+                let detail = detail.or_else(|| st.detail(|| format!("{} {}: priced from the master row valid on {d}", p.kubun_label(), p.name)));
                 push_s(set, st, d, i, s, count, Origin::Input, rule, detail, path, item.rp.clone());
                 if let (Some(pts), Some(l)) = (points_override, st.lines.last_mut()) {
                     l.points = pts;
                     l.reason.rule = "kizami".into();
                     l.reason.source = "医科診療行為マスター きざみ値 (cols 30–35)".into();
+                }
+                // its 年齢加算 (listed → input, else derived)
+                for (base, row) in age_adds.iter().filter(|(b, _)| *b == it.idx) {
+                    let listed = age_claimed.iter().find(|(l, b)| **b == *base && items.iter().any(|x| x.idx == **l && x.code == row.row.code)).map(|(l, _)| *l);
+                    let (origin, apath) = match listed {
+                        Some(l) => (Origin::Input, Some(ipath(l))),
+                        None => (Origin::Derived, None),
+                    };
+                    let detail = st.detail(|| format!("年齢加算 of {} (cols 100–111): age {} on {d}", p.code, ctx.age_years(d)));
+                    push_s(set, st, d, i, row, 1, origin, rules::RuleId { id: "age-kasan", source: "医科診療行為マスター 年齢加算 (cols 100–111); R6告示 各区分 注 乳幼児加算" }, detail, apath, item.rp.clone());
                 }
             }
             AnyVersion::Y(_) => {
@@ -593,9 +709,26 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
             }
             AnyVersion::T(t) => {
                 let q = item.quantity.unwrap_or(Decimal::ONE);
-                let pts = pricing::material_points(t.row.price, q, t.row.calc_kind);
-                let section = item.rp.as_deref().and_then(|rp| rp_section.get(rp)).map(|s| s.0).unwrap_or("80");
+                let section = item.rp.as_deref().and_then(|rp| rp_section.get(rp)).copied().unwrap_or("80");
                 let master = mref(set, &mut st.files, t.origin, t.valid_from, t.valid_to);
+                if pediatric.is_some() {
+                    st.removed.push(Removed {
+                        date: d,
+                        code: t.row.code.to_string(),
+                        name: t.row.name.to_string(),
+                        points: pricing::material_points(t.row.price, q, t.row.calc_kind),
+                        count: 1,
+                        origin: Origin::Input,
+                        reason: Reason { rule: "B001-2-hokatsu".into(), source: "R6告示 B001-2 注3 / B001-2-11 注3".into(), master: Some(master), detail: Some("included in the pediatric 診療料 of this visit".into()) },
+                        path,
+                    });
+                    continue;
+                }
+                let pts = pricing::material_points(t.row.price, q, t.row.calc_kind);
+                let (rid, rsrc) = pricing::material_context(section, t.row.code.0);
+                if section == "70" && t.row.age_kasan == 1 && ctx.age_years(d) < 6 {
+                    st.diag(Level::Info, "FILM_INFANT_NOT_APPLIED", "フィルム 6歳未満 ×1.1 (R6告示 E400注) applies to 胸部/腹部単純撮影 only: not applied", ipath(it.idx));
+                }
                 let detail = st.detail(|| format!("{} 円 × {q} ÷ 10 = {pts} (四捨五入)", t.row.price));
                 st.billed.push(Billed { date: d, code: t.row.code, count: 1 });
                 st.lines.push(Line {
@@ -606,7 +739,7 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
                     count: 1,
                     section: section.into(),
                     origin: Origin::Input,
-                    reason: Reason { rule: "material".into(), source: "材料価格基準; 留意事項 (価格÷10円, 四捨五入; M)".into(), master: Some(master), detail },
+                    reason: Reason { rule: rid.into(), source: rsrc.into(), master: Some(master), detail },
                     path,
                     visit: i,
                     rp: item.rp.clone(),
@@ -631,7 +764,146 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
             }
         }
     }
-    // Drugs, one 所定単位 per rp group.
+    price_drugs(set, ctx, st, i, drug_groups, &rp_section, &listed_f, pediatric);
+}
+
+/// Removes a listed row and the 年齢加算 rows it claimed.
+#[allow(clippy::too_many_arguments)]
+fn remove_with_adds(
+    set: &MasterSet,
+    st: &mut St,
+    d: NaiveDate,
+    s: &Version<Procedure>,
+    count: u32,
+    rule: &str,
+    source: &str,
+    why: String,
+    path: Option<String>,
+    idx: usize,
+    age_claimed: &BTreeMap<usize, usize>,
+    items: &[ParsedItem<'_>],
+    ipath: &dyn Fn(usize) -> String,
+) {
+    removed_s(set, st, d, s, count, Origin::Input, rule, source, why.clone(), path);
+    for (l, _) in age_claimed.iter().filter(|(_, b)| **b == idx) {
+        if let Some(AnyVersion::S(a)) = items.iter().find(|x| x.idx == *l).map(|x| x.v) {
+            removed_s(set, st, d, a, 1, Origin::Input, rule, source, format!("年齢加算 of {}: {why}", s.row.code), Some(ipath(*l)));
+        }
+    }
+}
+
+/// Whether the visit's billed base fee is 外来診療料 (A002).
+fn visit_base_is_gairai(set: &MasterSet, st: &St, i: usize, d: NaiveDate) -> bool {
+    st.lines.iter().filter(|l| l.visit == i).any(|l| {
+        Code::parse(&l.code).and_then(|c| set.s.lookup(c, d)).is_some_and(|r| is_base_row(&r.row) && r.row.tbl_kubun == 2)
+    })
+}
+
+/// Family checks of a listed 診療行為 row that can remove it: (rule, source, why).
+#[allow(clippy::too_many_arguments)]
+fn listed_check(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, p: &Procedure, count: u32, shochi_bases: &[u8], inj_drugs: &[&masters::Drug]) -> Option<(&'static str, &'static str, String)> {
+    let v = &ctx.claim.visits[i];
+    let d = v.date;
+    let code = p.code.0;
+    let month = |codes: &[u32], st: &St| monthly::already_billed(codes, d, monthly::Window::Month, &ctx.history, &st.billed);
+    if kensa::BLOOD_DRAW.contains(&code) {
+        if let Some(b) = st.billed.iter().find(|b| b.date == d && b.code.0 == code) {
+            return Some(("D400", "R6告示 D400 (1日につき)", format!("{} already billed on {} (1日につき)", b.code, b.date)));
+        }
+    }
+    if code == kensa::KANRI_1 {
+        if let Some(b) = month(&[kensa::KANRI_1], st) {
+            return Some(("monthly", "R6告示 D026注4 (月1回)", format!("already billed this month ({} on {})", b.code, b.date)));
+        }
+    }
+    if chusha::TENTEKI.contains(&code) {
+        if let Some(b) = st.billed.iter().find(|b| b.date == d && chusha::TENTEKI.contains(&b.code.0)) {
+            return Some(("G004", "R6告示 G004 点滴注射 (1日につき)", format!("点滴注射 already billed on {} ({})", b.date, b.code)));
+        }
+    }
+    let narcotic = inj_drugs.iter().any(|y| y.narcotic_kind == 1);
+    let bio = inj_drugs.iter().any(|y| y.biological == 1);
+    if let Some(why) = chusha::tsusoku_blocked(code, narcotic, bio) {
+        return Some(("G-tsusoku", "R6告示 第6部 通則", why.into()));
+    }
+    if p.tbl_alpha == 'J' && p.shochi_infant != 0 && matches!(p.kokuji1, b'7' | b'9') {
+        if let Some(why) = shochi::infant_blocked(p.shochi_infant, shochi_bases) {
+            return Some(("J-nyuyoji", "R6告示 第9部 通則 処置乳幼児加算", why));
+        }
+    }
+    if igaku_kanri::TOKUTEI_KANRI.contains(&code) {
+        match ctx.claim.patient.tokutei_shikkan {
+            Some(false) => return Some(("B000", "R6告示 B000 (別表第一の疾患を主病とする患者)", "patient.tokutei_shikkan is false".into())),
+            None => st.diag(Level::Info, "TOKUTEI_SHIKKAN_UNKNOWN", "特定疾患療養管理料 kept as listed: patient.tokutei_shikkan not given", format!("visits[{i}]")),
+            Some(true) => {}
+        }
+        let n: u32 = ctx
+            .history
+            .iter()
+            .chain(st.billed.iter())
+            .filter(|b| b.date.year() == d.year() && b.date.month() == d.month() && b.date <= d && igaku_kanri::TOKUTEI_KANRI.contains(&b.code.0))
+            .map(|b| b.count)
+            .sum();
+        if n + count > igaku_kanri::TOKUTEI_KANRI_PER_MONTH as u32 {
+            return Some(("B000", "R6告示 B000 注1 (月2回)", format!("already {n} this month: 月2回")));
+        }
+        let first = ctx.history.iter().chain(st.billed.iter()).find(|b| {
+            set.s.lookup(b.code, b.date).is_some_and(|r| is_base_row(&r.row) && r.row.tbl_kubun == 0) && igaku_kanri::within_month_of_first(b.date, d)
+        });
+        if let Some(f) = first {
+            return Some(("B000", "R6告示 B000 注2 (初診の日から1月以内は初診料に含まれる; M)", format!("初診 {} on {}: within one month", f.code, f.date)));
+        }
+    }
+    if code == igaku_kanri::YAKUZAI_JOHO || code == igaku_kanri::TECHO_KASAN {
+        if v.prescription == Some(Prescription::Outside) {
+            return Some(("B011-3", "R6告示 B011-3 注3", "処方箋を交付した患者: 算定しない".into()));
+        }
+        if code == igaku_kanri::YAKUZAI_JOHO {
+            if let Some(b) = month(&[code], st) {
+                let drugs = |j: usize| -> BTreeSet<&str> { ctx.claim.visits[j].items.iter().filter(|x| x.code.starts_with('6')).map(|x| x.code.as_str()).collect() };
+                let earlier = st.lines.iter().find(|l| l.code == b.code.to_string() && l.date == b.date).map(|l| l.visit);
+                match earlier {
+                    Some(j) if drugs(j) == drugs(i) => return Some(("B011-3", "R6告示 B011-3 注1 (月1回; 処方の内容に変更があった場合は、その都度)", format!("already billed on {} and the drugs did not change", b.date))),
+                    Some(_) => {}
+                    None => st.diag(Level::Warning, "MONTHLY_UNVERIFIED", format!("薬剤情報提供料 already in history on {}: kept (allowed again only when the prescription changed)", b.date), format!("visits[{i}]")),
+                }
+            }
+        }
+    }
+    None
+}
+
+/// One priced drug group (剤 / 1回分 / 1調剤).
+struct DrugGroup<'a, 'm> {
+    rp: String,
+    group: Vec<&'a ParsedItem<'m>>,
+    usage: Usage,
+    with_proc: bool,
+    section: &'static str,
+    rule: (pricing::DrugRule, &'static str, &'static str),
+    yen: Decimal,
+    parts: Vec<String>,
+    count: u32,
+    pts: i64,
+}
+
+/// Drugs (one 所定単位 per rp group) and the 投薬 family of the visit.
+#[allow(clippy::too_many_arguments)]
+fn price_drugs<'a, 'm>(
+    set: &MasterSet,
+    ctx: &Ctx<'_>,
+    st: &mut St,
+    i: usize,
+    drug_groups: BTreeMap<String, Vec<&'a ParsedItem<'m>>>,
+    rp_section: &BTreeMap<&str, &'static str>,
+    listed_f: &[&ParsedItem<'_>],
+    pediatric: Option<igaku_kanri::PediatricBundle>,
+) {
+    let v = &ctx.claim.visits[i];
+    let d = v.date;
+    let vp = format!("visits[{i}]");
+    let ipath = |j: usize| format!("{vp}.items[{j}]");
+    let mut groups: Vec<DrugGroup<'a, 'm>> = Vec::new();
     for (rp, group) in drug_groups {
         let first = &v.items[group[0].idx];
         let form = match group[0].v {
@@ -643,14 +915,17 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
             st.diag(Level::Info, "USAGE_INFERRED", format!("usage not given: {usage:?} assumed from the drug's 剤形"), format!("{}.usage", ipath(group[0].idx)));
         }
         let with_proc = rp_section.get(rp.as_str()).copied();
-        let (section, rule) = match (with_proc, usage) {
-            (Some((sec, r)), _) => (sec, r),
-            (None, Usage::Internal) => ("21", pricing::DrugRule::MinOne),
-            (None, Usage::AsNeeded) => ("22", pricing::DrugRule::MinOne),
-            (None, Usage::External) => ("23", pricing::DrugRule::MinOne),
-            (None, Usage::Injection) => ("33", pricing::DrugRule::MinOne),
+        let section = match (with_proc, usage) {
+            (Some(sec), _) => sec,
+            (None, Usage::Internal) => "21",
+            (None, Usage::AsNeeded) => "22",
+            (None, Usage::External) => "23",
+            (None, Usage::Injection) => "33",
         };
-        let outside = with_proc.is_none() && usage != Usage::Injection && v.prescription == Some(Prescription::Outside);
+        if with_proc.is_none() && usage == Usage::Injection {
+            st.diag(Level::Info, "INJECTION_WITHOUT_SHUGI", "an injection drug without a 注射 手技 in its rp: priced under G100 alone", ipath(group[0].idx));
+        }
+        let rule = pricing::drug_context(section);
         if with_proc.is_none() && usage != Usage::Injection && v.prescription.is_none() {
             st.diag(Level::Warning, "PRESCRIPTION_KIND_MISSING", "drugs given but `prescription` (in_house / outside) not set: in_house assumed", format!("{vp}.prescription"));
         }
@@ -681,40 +956,544 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
             (None, Usage::External) => 1,
             _ => first.count.unwrap_or(1),
         };
-        let pts = pricing::drug_points(yen, rule);
-        let detail_text = if st.trace { Some(format!("Σ {} = {yen}円 per 所定単位 → {pts}点 × {count}", parts.join(" + "))) } else { None };
-        let n = group.len();
-        for (k, it) in group.iter().enumerate() {
+        let pts = pricing::drug_points(yen, rule.0);
+        groups.push(DrugGroup { rp, group, usage, with_proc: with_proc.is_some(), section, rule, yen, parts, count, pts });
+    }
+    // --- 投薬 facts ------------------------------------------------------------------------
+    let touyaku_groups: Vec<usize> = (0..groups.len()).filter(|&k| !groups[k].with_proc && groups[k].usage != Usage::Injection).collect();
+    let outside = v.prescription == Some(Prescription::Outside);
+    let zais: Vec<touyaku::Zai> = touyaku_groups
+        .iter()
+        .map(|&k| {
+            let g = &groups[k];
+            let mut codes: Vec<Code> = g.group.iter().map(|it| it.code).collect();
+            codes.sort();
+            codes.dedup();
+            touyaku::Zai { usage: g.usage, yen: g.yen, brands: codes.len() as u32, days: if g.usage == Usage::Internal { g.count } else { 0 }, temporary: g.group.iter().any(|it| v.items[it.idx].temporary) }
+        })
+        .collect();
+    let listed_code = |codes: &[u32]| listed_f.iter().find(|it| codes.contains(&it.code.0)).map(|it| it.code.0);
+    let chiiki = st.lines.iter().any(|l| l.visit == i && touyaku::CHIIKI_HOKATSU.iter().any(|c| l.code == c.to_string()));
+    let kinds = touyaku::kinds(&zais);
+    let listed_seven = listed_code(&[touyaku::SHOHO_7, touyaku::SHOHOSEN_7]).is_some();
+    let seven = !chiiki && (kinds >= touyaku::SEVEN || listed_seven);
+    let reduce = seven && !outside && pediatric.is_none() && zais.iter().any(|z| z.usage == Usage::Internal);
+    // --- drug lines ----------------------------------------------------------------------
+    let mut reduced_parts = Vec::new();
+    for g in &groups {
+        let outside_drug = !g.with_proc && g.usage != Usage::Injection && outside;
+        let mut pts = g.pts;
+        let mut note = String::new();
+        if reduce && !g.with_proc && g.usage == Usage::Internal {
+            pts = touyaku::reduce(g.pts, 90, 100);
+            note = format!("; 7種類以上 (F200注3): {} × 90/100 = {pts} (四捨五入; L)", g.pts);
+            reduced_parts.push(format!("{}: {}→{}", g.rp, g.pts, pts));
+        }
+        let detail_text = if st.trace {
+            Some(format!("Σ {} = {}円 per 所定単位 → {}点 × {} ({}: {}){note}", g.parts.join(" + "), g.yen, g.pts, g.count, g.rule.1, g.rule.0.rounding()))
+        } else {
+            None
+        };
+        let n = g.group.len();
+        for (k, it) in g.group.iter().enumerate() {
             let AnyVersion::Y(y) = it.v else { continue };
             let master = mref(set, &mut st.files, y.origin, y.valid_from, y.valid_to);
             let last = k + 1 == n;
-            if outside {
+            let removed = if outside_drug {
+                Some(("F400", "R6告示 第5部 通則: 院外処方 — drugs are billed by the pharmacy", None))
+            } else {
+                pediatric.map(|b| ("B001-2-hokatsu", b.source(), Some("included in the pediatric 診療料 of this visit".to_string())))
+            };
+            if let Some((rule, source, detail)) = removed {
                 st.removed.push(Removed {
                     date: d,
                     code: y.row.code.to_string(),
                     name: y.row.name.to_string(),
                     points: if last { pts } else { 0 },
-                    count,
+                    count: g.count,
                     origin: Origin::Input,
-                    reason: Reason { rule: "F400".into(), source: "R6告示 第5部 通則: 院外処方 — drugs are billed by the pharmacy".into(), master: Some(master), detail: None },
+                    reason: Reason { rule: rule.into(), source: source.into(), master: Some(master), detail },
                     path: Some(ipath(it.idx)),
                 });
                 continue;
             }
-            st.billed.push(Billed { date: d, code: y.row.code, count });
+            st.billed.push(Billed { date: d, code: y.row.code, count: g.count });
             st.lines.push(Line {
                 date: d,
                 code: y.row.code.to_string(),
                 name: y.row.name.to_string(),
                 points: if last { pts } else { 0 },
-                count,
-                section: section.into(),
+                count: g.count,
+                section: g.section.into(),
                 origin: Origin::Input,
-                reason: Reason { rule: rule.id().into(), source: rule.source().into(), master: Some(master), detail: if last { detail_text.clone() } else { None } },
+                reason: Reason { rule: g.rule.1.into(), source: g.rule.2.into(), master: Some(master), detail: if last { detail_text.clone() } else { None } },
                 path: Some(ipath(it.idx)),
                 visit: i,
                 rp: v.items[it.idx].rp.clone(),
             });
+        }
+    }
+    if reduce {
+        if let Some(y) = set.y.lookup(Code(touyaku::TEIGEN_90), d) {
+            let master = mref(set, &mut st.files, y.origin, y.valid_from, y.valid_to);
+            let detail = st.detail(|| format!("{kinds} 種類 of 内服薬 (R6通知 F200(6)); per 剤 {}", reduced_parts.join(", ")));
+            st.lines.push(Line {
+                date: d,
+                code: y.row.code.to_string(),
+                name: y.row.name.to_string(),
+                points: 0,
+                count: 1,
+                section: "21".into(),
+                origin: Origin::Derived,
+                reason: Reason { rule: "F200-chu3".into(), source: "R6告示 F200注3: 7種類以上の内服薬 → 所定点数の100分の90 (applied on the 剤 lines)".into(), master: Some(master), detail },
+                path: None,
+                visit: i,
+                rp: None,
+            });
+        }
+    }
+    // --- F-family -----------------------------------------------------------------------
+    touyaku_family(set, ctx, st, i, &groups, &touyaku_groups, &zais, kinds, seven, chiiki, listed_f, pediatric);
+}
+
+/// 調剤料, 処方料 / 処方箋料, their 加算, 調剤技術基本料: derived picks reconciled with the listed F rows.
+#[allow(clippy::too_many_arguments)]
+fn touyaku_family(
+    set: &MasterSet,
+    ctx: &Ctx<'_>,
+    st: &mut St,
+    i: usize,
+    groups: &[DrugGroup<'_, '_>],
+    touyaku_groups: &[usize],
+    zais: &[touyaku::Zai],
+    n_kinds: u32,
+    seven: bool,
+    chiiki: bool,
+    listed_f: &[&ParsedItem<'_>],
+    pediatric: Option<igaku_kanri::PediatricBundle>,
+) {
+    use touyaku::*;
+    let v = &ctx.claim.visits[i];
+    let d = v.date;
+    let vp = format!("visits[{i}]");
+    let ipath = |j: usize| format!("{vp}.items[{j}]");
+    if let Some(b) = pediatric {
+        for it in listed_f {
+            if let AnyVersion::S(s) = it.v {
+                removed_s(set, st, d, s, v.items[it.idx].count.unwrap_or(1), Origin::Input, "B001-2-hokatsu", b.source(), "第5部 投薬 is included in the pediatric 診療料 of this visit".into(), Some(ipath(it.idx)));
+            }
+        }
+        return;
+    }
+    let outside = v.prescription == Some(Prescription::Outside);
+    let has_drugs = !touyaku_groups.is_empty();
+    struct Pick {
+        code: u32,
+        rule: &'static str,
+        source: &'static str,
+        why: String,
+    }
+    let mut picks: Vec<Pick> = Vec::new();
+    let listed_of = |slot_: Slot| listed_f.iter().find(|it| touyaku::slot(it.code.0) == slot_).map(|it| it.code.0);
+    let drug_rows: Vec<&masters::Drug> = touyaku_groups
+        .iter()
+        .flat_map(|&k| groups[k].group.iter())
+        .filter_map(|it| match it.v {
+            AnyVersion::Y(y) => Some(&y.row),
+            _ => None,
+        })
+        .collect();
+    let month = |codes: &[u32], st: &St| monthly::already_billed(codes, d, monthly::Window::Month, &ctx.history, &st.billed);
+    let period = period_days(zais);
+    let kind_note = format!("{n_kinds} 種類 of 内服薬 (R6通知 F200(6): ≤205円の剤 = 1種類){}", if chiiki { "; 地域包括診療加算: F100 2 not applied" } else { "" });
+    if has_drugs {
+        let psycho: BTreeSet<u32> = touyaku_groups
+            .iter()
+            .filter(|&&k| groups[k].usage == Usage::Internal)
+            .flat_map(|&k| groups[k].group.iter())
+            .filter_map(|it| match it.v {
+                AnyVersion::Y(y) if y.row.narcotic_kind == 5 => Some(y.row.code.0),
+                _ => None,
+            })
+            .collect();
+        if psycho.len() >= 3 {
+            st.diag(Level::Info, "PSYCHOTROPIC_NOT_JUDGED", format!("{} 向精神薬 prescribed: 向精神薬多剤投与 (F100 1 / F400 1) needs the drug classes; list 120003610 / 120003710 if it applies", psycho.len()), vp.clone());
+        }
+        let narcotic = drug_rows.iter().any(|y| y.narcotic_kind != 0);
+        let base = if outside {
+            if seven { SHOHOSEN_7 } else { SHOHOSEN_OTHER }
+        } else if seven {
+            SHOHO_7
+        } else {
+            SHOHO_OTHER
+        };
+        let (brule, bsrc) = if outside { ("F400", "R6告示 F400 処方箋料 (1処方箋につき)") } else { ("F100", "R6告示 F100 処方料 (1処方につき)") };
+        let listed_base = listed_of(if outside { Slot::ShohosenBase } else { Slot::ShohoBase });
+        if let Some(lb) = listed_base {
+            if lb != base {
+                st.diag(Level::Warning, "F_EXPLICIT_DIFFERS", format!("listed {lb} differs from what the facts give ({base}: {kind_note}); billed as listed"), vp.clone());
+            }
+        }
+        let final_base = listed_base.unwrap_or(base);
+        picks.push(Pick { code: base, rule: brule, source: bsrc, why: kind_note.clone() });
+        if !outside {
+            if zais.iter().any(|z| matches!(z.usage, Usage::Internal | Usage::AsNeeded)) {
+                picks.push(Pick { code: CHOZAI_NAIFUKU, rule: "F000", source: "R6告示 F000 1 (入院外, 1処方につき)", why: "内服薬・屯服薬 in the prescription".into() });
+            }
+            if zais.iter().any(|z| z.usage == Usage::External) {
+                picks.push(Pick { code: CHOZAI_GAIYO, rule: "F000", source: "R6告示 F000 2 (入院外, 1処方につき)", why: "外用薬 in the prescription".into() });
+            }
+            if narcotic && listed_code_in(listed_f, &[CHOZAI_SHOHO_MAYAKU]).is_none() {
+                picks.push(Pick { code: CHOZAI_MAYAKU, rule: "F000-mayaku", source: "R6告示 F000注 麻薬等加算 (1処方につき)", why: "a 麻薬・向精神薬・覚醒剤原料・毒薬 (y col 14 ≠ 0) in the prescription".into() });
+                picks.push(Pick { code: SHOHO_MAYAKU, rule: "F100-mayaku", source: "R6告示 F100注2 麻薬等加算 (1処方につき)", why: "a 麻薬・向精神薬・覚醒剤原料・毒薬 (y col 14 ≠ 0) in the prescription".into() });
+            }
+            if ctx.has_capability("pharmacist", d) {
+                match month(&[CHOKI], st) {
+                    None => picks.push(Pick { code: CHOKI, rule: "F500", source: "R6告示 F500 2 (月1回; 薬剤師常時勤務, 院内)", why: "capability pharmacist; first 院内 prescription this month".into() }),
+                    Some(b) => st.diag(Level::Info, "MONTHLY_DONE", format!("調剤技術基本料 already billed this month ({})", b.date), vp.clone()),
+                }
+            }
+        }
+        // 乳幼児加算 from the base row's 年齢加算 columns
+        if let Some(row) = set.s.lookup(Code(final_base), d) {
+            for ak in &row.row.age_kasan {
+                if ctx.at_least(&ak.lower, d) && ctx.below(&ak.upper, d) {
+                    picks.push(Pick { code: ak.code.0, rule: if outside { "F400-nyuyoji" } else { "F100-nyuyoji" }, source: if outside { "R6告示 F400注 乳幼児加算 (3歳未満); 年齢加算 cols 100–111" } else { "R6告示 F100注3 乳幼児加算 (3歳未満); 年齢加算 cols 100–111" }, why: format!("age {} on {d}", ctx.age_years(d)) });
+                }
+            }
+        }
+        // 特定疾患処方管理加算 (R6: 28日以上, 月1回)
+        let tcode = if outside { SHOHOSEN_TOKUTEI } else { SHOHO_TOKUTEI };
+        let facility_ok = ctx.is_clinic() || ctx.claim.facility.beds < 200;
+        if period >= TOKUTEI_DAYS && facility_ok {
+            if d < TOKUTEI_FROM {
+                st.diag(Level::Info, "TOKUTEI_SHOHO_NOT_DATED", "特定疾患処方管理加算 before 2024-06 (R4: 加算1/加算2) is not derived; list it", vp.clone());
+            } else {
+                match ctx.claim.patient.tokutei_shikkan {
+                    Some(true) => match month(TOKUTEI, st) {
+                        None => picks.push(Pick { code: tcode, rule: "F100-tokutei", source: "R6告示 F100注5 / F400注5: 特定疾患処方管理加算 (28日以上, 月1回)", why: format!("処方期間 {period}日 ≥ 28; patient.tokutei_shikkan") }),
+                        Some(b) => st.diag(Level::Info, "MONTHLY_DONE", format!("特定疾患処方管理加算 already billed this month ({} on {})", b.code, b.date), vp.clone()),
+                    },
+                    Some(false) => {}
+                    None => st.diag(Level::Info, "TOKUTEI_SHIKKAN_UNKNOWN", format!("処方期間 {period}日 ≥ 28 but patient.tokutei_shikkan not given: no 特定疾患処方管理加算"), "patient.tokutei_shikkan"),
+                }
+            }
+        }
+        // 一般名処方加算 (院外)
+        if outside {
+            let lines: Vec<GenericLine> = touyaku_groups
+                .iter()
+                .flat_map(|&k| groups[k].group.iter())
+                .filter_map(|it| match it.v {
+                    AnyVersion::Y(y) => {
+                        let nc = y.raw.col(37).trim();
+                        Some(GenericLine { name_code: if nc.is_empty() { y.row.code.to_string() } else { nc.to_string() }, eligible: y.row.generic_rx_kasan != 0, by_name: v.items[it.idx].generic_name })
+                    }
+                    _ => None,
+                })
+                .collect();
+            match ippanmei(&lines) {
+                Ok(Some(t)) => {
+                    let (code, why) = match t {
+                        Ippanmei::Kasan1 => (IPPANMEI_1, "every drug with a 後発医薬品 written by 一般名 (≥ 2 一般名)"),
+                        Ippanmei::Kasan2 => (IPPANMEI_2, "at least one drug with a 後発医薬品 written by 一般名"),
+                    };
+                    picks.push(Pick { code, rule: "F400-ippanmei", source: "R6告示 F400注7; R6通知 F400(12) (eligibility = y col 39 ≠ 0: L)", why: why.into() });
+                }
+                Ok(None) => {}
+                Err(msg) => st.diag(Level::Info, "GENERIC_NAME_UNKNOWN", format!("一般名処方加算 not derived: {msg}"), vp.clone()),
+            }
+        }
+    }
+    // --- reconcile listed F rows ----------------------------------------------------------
+    for it in listed_f {
+        let AnyVersion::S(s) = it.v else { continue };
+        let code = s.row.code.0;
+        let count = v.items[it.idx].count.unwrap_or(1);
+        let path = Some(ipath(it.idx));
+        if let (Some(side), Some(p)) = (side_of(s.row.sum_target_out), v.prescription) {
+            let in_house = p == Prescription::InHouse;
+            if side != in_house {
+                removed_s(set, st, d, s, count, Origin::Input, "F-side", "R6告示 第5部 通則 (院内: F000/F100/F500; 院外: F400 only)", format!("{} row on a visit with prescription {:?}", if side { "院内処方" } else { "処方箋料" }, p), path);
+                continue;
+            }
+        }
+        let same = picks.iter().position(|p| p.code == code);
+        let alt = picks.iter().position(|p| touyaku::slot(p.code) == touyaku::slot(code) && touyaku::slot(code) != Slot::Other);
+        let check = match touyaku::slot(code) {
+            Slot::Tokutei => {
+                if period < TOKUTEI_DAYS && has_drugs {
+                    Some(format!("処方期間 {period}日 < 28"))
+                } else if ctx.claim.patient.tokutei_shikkan == Some(false) {
+                    Some("patient.tokutei_shikkan is false".into())
+                } else {
+                    month(TOKUTEI, st).map(|b| format!("already billed this month ({} on {}): 月1回", b.code, b.date))
+                }
+            }
+            Slot::Choki => {
+                if !ctx.has_capability("pharmacist", d) {
+                    Some("no capability `pharmacist` on the date (薬剤師常時勤務)".into())
+                } else {
+                    month(&[CHOKI], st).map(|b| format!("already billed this month ({}): 月1回", b.date))
+                }
+            }
+            _ => None,
+        };
+        if let Some(why) = check {
+            removed_s(set, st, d, s, count, Origin::Input, "touyaku", "R6告示 F100注5 / F400注5 / F500", why, path);
+            if let Some(k) = same.or(alt) {
+                picks.remove(k);
+            }
+            continue;
+        }
+        let (rule, source, detail) = match same.or(alt) {
+            Some(k) => {
+                let p = picks.remove(k);
+                if same.is_none() && touyaku::slot(code) != Slot::ShohoBase && touyaku::slot(code) != Slot::ShohosenBase {
+                    st.diag(Level::Warning, "F_EXPLICIT_DIFFERS", format!("listed {code} differs from what the facts give ({}); billed as listed", p.code), ipath(it.idx));
+                }
+                (if same.is_some() { p.rule } else { "touyaku-listed" }, p.source, st.detail(|| p.why.clone()))
+            }
+            None => ("touyaku-listed", "R6告示 第5部 投薬; listed F row, checked for 院内/院外", st.detail(|| "listed; not derived by santei".into())),
+        };
+        push_s(set, st, d, i, s, count, Origin::Input, rules::RuleId { id: rule, source }, detail, path, None);
+    }
+    for p in picks {
+        match set.s.lookup(Code(p.code), d) {
+            Some(row) => {
+                let detail = st.detail(|| p.why.clone());
+                push_s(set, st, d, i, row, 1, Origin::Derived, rules::RuleId { id: p.rule, source: p.source }, detail, None, None);
+            }
+            // e.g. 医療情報・システム基盤整備体制充実加算３ existed only 2023-04 … 2023-12: outside its
+            // validity the 加算 does not exist, and the master says so.
+            None => st.diag(Level::Info, "CODE_NOT_VALID_ON_DATE", format!("{}: {} has no master version valid on {d}; not billed", p.rule, p.code), vp.clone()),
+        }
+    }
+}
+
+fn listed_code_in(listed_f: &[&ParsedItem<'_>], codes: &[u32]) -> Option<u32> {
+    listed_f.iter().find(|it| codes.contains(&it.code.0)).map(|it| it.code.0)
+}
+
+/// `(visit, item)` of a JSON path `visits[i].items[j]`.
+fn path_indices(path: &str) -> Option<(usize, usize)> {
+    let rest = path.strip_prefix("visits[")?;
+    let (vi, rest) = rest.split_once("].items[")?;
+    let ij = rest.strip_suffix(']')?;
+    Some((vi.parse().ok()?, ij.parse().ok()?))
+}
+
+/// Month-level derivations after every visit: 検査 item-count ladders per specimen collection and
+/// the 判断料 (rules::kensa).
+fn finish_month(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, parsed: &[Vec<ParsedItem<'_>>]) {
+    kensa_ladders(set, ctx, st);
+    kensa_handan(set, ctx, st, parsed);
+}
+
+fn line_row<'m>(set: &'m MasterSet, code: &str, d: NaiveDate) -> Option<&'m Version<Procedure>> {
+    Code::parse(code).filter(|c| c.0 / 100_000_000 == 1).and_then(|c| set.s.lookup(c, d))
+}
+
+fn kensa_ladders(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St) {
+    // (date, specimen, group) → line indices, in order of appearance
+    let mut keys: Vec<(NaiveDate, Option<String>, u8)> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (k, l) in st.lines.iter().enumerate() {
+        if l.origin != Origin::Input {
+            continue;
+        }
+        let Some(row) = line_row(set, &l.code, l.date) else { continue };
+        let g = row.row.bundle_test_group;
+        if g == 0 || row.row.jisshi_handan != 1 {
+            continue;
+        }
+        let specimen = l.path.as_deref().and_then(path_indices).and_then(|(vi, ij)| ctx.claim.visits.get(vi)?.items.get(ij)?.specimen.clone());
+        let key = (l.date, specimen, g);
+        match keys.iter().position(|x| *x == key) {
+            Some(p) => members[p].push(k),
+            None => {
+                keys.push(key);
+                members.push(vec![k]);
+            }
+        }
+    }
+    let mut drop: BTreeSet<usize> = BTreeSet::new();
+    for (key, idxs) in keys.iter().zip(members.iter()) {
+        let (d, specimen, g) = (key.0, &key.1, key.2);
+        let mut idxs: Vec<usize> = idxs.clone();
+        // D007 counting rules
+        if g == 1 {
+            let its: Vec<kensa::Item> = idxs
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, &k)| Code::parse(&st.lines[k].code).map(|c| kensa::Item { pos, code: c.0, points: st.lines[k].points }))
+                .collect();
+            let drops = kensa::d007_drops(&its);
+            for (pos, why) in &drops {
+                let k = idxs[*pos];
+                drop.insert(k);
+                let l = st.lines[k].clone();
+                st.removed.push(Removed { date: l.date, code: l.code.clone(), name: l.name.clone(), points: l.points, count: l.count, origin: l.origin, reason: Reason { rule: "D007-count".into(), source: "R6通知 D007 (1)–(7)".into(), master: l.reason.master.clone(), detail: Some(why.to_string()) }, path: l.path.clone() });
+                st.diag(Level::Info, "D007_COUNTED_TOGETHER", format!("{} {}: {why}; the engine keeps the higher-point / earlier items (L)", l.code, l.name), l.path.clone().unwrap_or_default());
+            }
+            let dropped: BTreeSet<usize> = drops.iter().map(|(p, _)| idxs[*p]).collect();
+            idxs.retain(|k| !dropped.contains(k));
+        }
+        if idxs.is_empty() {
+            continue;
+        }
+        let n: u32 = idxs.iter().map(|&k| st.lines[k].count.max(1)).sum();
+        let label = specimen.clone().unwrap_or_else(|| "(one collection a day: default)".into());
+        match kensa::cap(g, d) {
+            Some(kensa::Cap::Items(max, src)) if n > max => {
+                let mut seen = 0u32;
+                for &k in &idxs {
+                    let c = st.lines[k].count.max(1);
+                    if seen >= max {
+                        drop.insert(k);
+                        let l = st.lines[k].clone();
+                        st.removed.push(Removed { date: l.date, code: l.code.clone(), name: l.name.clone(), points: l.points, count: l.count, origin: l.origin, reason: Reason { rule: "kensa-cap".into(), source: src.into(), master: l.reason.master.clone(), detail: Some(format!("{n} items on specimen {label}: limit {max}")) }, path: l.path.clone() });
+                    } else if seen + c > max {
+                        st.lines[k].count = max - seen;
+                    }
+                    seen += c;
+                }
+                continue;
+            }
+            Some(kensa::Cap::Points(cap, src)) => {
+                let total: i64 = idxs.iter().map(|&k| st.lines[k].points * st.lines[k].count as i64).sum();
+                if total > cap {
+                    let last = *idxs.last().unwrap_or(&0);
+                    for &k in &idxs {
+                        let l = &mut st.lines[k];
+                        l.points = if k == last { cap } else { 0 };
+                        l.count = 1;
+                        l.reason.rule = "kensa-cap".into();
+                        l.reason.source = src.into();
+                        l.reason.detail = Some(format!("{total}点 on specimen {label} capped at {cap}"));
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        match kensa::ladder(g, d) {
+            Some(ladder) => {
+                if let Some((min, pts)) = kensa::ladder_points(ladder, n) {
+                    let last = *idxs.last().unwrap_or(&0);
+                    let rule = format!("{}-hokatsu", ladder.kubun);
+                    for &k in &idxs {
+                        let l = &mut st.lines[k];
+                        let own = l.points;
+                        l.points = if k == last { pts } else { 0 };
+                        l.count = 1;
+                        l.reason.rule = rule.clone();
+                        l.reason.source = format!("{} (包括対象検査 col 16 = {g})", ladder.source);
+                        l.reason.detail = Some(if k == last {
+                            format!("{n} items on specimen {label}: ladder row '{min}項目以上' = {pts}点 (所定点数にかかわらず); item points {own} not billed")
+                        } else {
+                            format!("in the {} 包括 of specimen {label} ({n} items): 0 here, the group's {pts}点 on its last line; item points {own}", ladder.kubun)
+                        });
+                    }
+                    if specimen.is_none() && n > 1 {
+                        let p = st.lines[last].path.clone().unwrap_or_default();
+                        st.diag(Level::Info, "SPECIMEN_ASSUMED", format!("{}: {n} items of group {g} on {d} counted as one collection (no `specimen` given)", ladder.kubun), p);
+                    }
+                }
+            }
+            None if kensa::has_ladder(g) && n > 1 => {
+                let p = st.lines[idxs[0]].path.clone().unwrap_or_default();
+                st.diag(Level::Warning, "LADDER_NOT_DATED", format!("包括 group {g}: no ladder coded for {d}; items billed at their own points"), p);
+            }
+            None => {}
+        }
+    }
+    if !drop.is_empty() {
+        let mut k = 0;
+        st.lines.retain(|_| {
+            let keep = !drop.contains(&k);
+            k += 1;
+            keep
+        });
+    }
+}
+
+fn kensa_handan(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, parsed: &[Vec<ParsedItem<'_>>]) {
+    let Some(first) = ctx.claim.visits.iter().map(|v| v.date).min() else { return };
+    let same_month = |d: NaiveDate| d.year() == first.year() && d.month() == first.month();
+    // 実施料 performed this month in the claim: billed lines and tests bundled into 外来診療料.
+    let mut performed: Vec<(NaiveDate, usize, u8)> = Vec::new();
+    for l in &st.lines {
+        if let Some(r) = line_row(set, &l.code, l.date) {
+            if r.row.jisshi_handan == 1 && r.row.handan_group != 0 {
+                performed.push((l.date, l.visit, r.row.handan_group));
+            }
+        }
+    }
+    for r in &st.removed {
+        if r.reason.rule != "A002-hokatsu" && r.reason.rule != "D007-count" && r.reason.rule != "kensa-cap" {
+            continue;
+        }
+        let Some((vi, _)) = r.path.as_deref().and_then(path_indices) else { continue };
+        if let Some(row) = line_row(set, &r.code, r.date) {
+            if row.row.jisshi_handan == 1 && row.row.handan_group != 0 {
+                performed.push((r.date, vi, row.row.handan_group));
+            }
+        }
+    }
+    performed.sort();
+    let hist_performed = |g: u8| {
+        ctx.history.iter().any(|h| same_month(h.date) && set.s.lookup(h.code, h.date).is_some_and(|r| r.row.jisshi_handan == 1 && kensa::handan_matches(g, r.row.handan_group)))
+    };
+    // listed 判断料, in visit order
+    let removed_paths: BTreeSet<String> = st.removed.iter().filter_map(|r| r.path.clone()).collect();
+    let mut listed: Vec<(NaiveDate, usize, usize, &Version<Procedure>)> = Vec::new();
+    for (vi, its) in parsed.iter().enumerate() {
+        for it in its {
+            if let AnyVersion::S(s) = it.v {
+                let path = format!("visits[{vi}].items[{}]", it.idx);
+                if s.row.jisshi_handan == 2 && s.row.tbl_alpha != 'F' && !removed_paths.contains(&path) && !st.lines.iter().any(|l| l.path.as_deref() == Some(path.as_str())) {
+                    listed.push((ctx.claim.visits[vi].date, vi, it.idx, s));
+                }
+            }
+        }
+    }
+    listed.sort_by_key(|x| (x.0, x.1, x.2));
+    for (d, vi, j, s) in listed {
+        let g = s.row.handan_group;
+        let path = Some(format!("visits[{vi}].items[{j}]"));
+        let count = ctx.claim.visits[vi].items[j].count.unwrap_or(1);
+        let fam = kensa::handan_family(g);
+        let fam = if fam.is_empty() { vec![s.row.code.0] } else { fam };
+        if let Some(b) = monthly::already_billed(&fam, d, monthly::Window::Month, &ctx.history, &st.billed) {
+            removed_s(set, st, d, s, count, Origin::Input, "monthly", "R6告示 D026注1 ほか (判断料 月1回)", format!("判断料 of group {g} already billed this month ({} on {})", b.code, b.date), path);
+            continue;
+        }
+        let done = performed.iter().any(|p| kensa::handan_matches(g, p.2)) || hist_performed(g);
+        if !done {
+            removed_s(set, st, d, s, count, Origin::Input, "handan", "R6告示 D026 ほか; 実施判断グループ (col 51)", format!("no 実施料 of 判断グループ {g} this month (claim or history)"), path);
+            continue;
+        }
+        let rule = if kensa::D026.iter().any(|(x, _)| *x == g) { "D026" } else { "handan" };
+        let detail = st.detail(|| format!("listed; 判断グループ {g}: a 実施料 of the group this month, first 判断料 of the month"));
+        push_s(set, st, d, vi, s, 1, Origin::Input, rules::RuleId { id: rule, source: "R6告示 D026注1 (月1回); 実施判断区分/グループ (cols 50/51)" }, detail, path, None);
+    }
+    // derived D026
+    for &(g, code) in kensa::D026 {
+        let Some(&(d, vi, _)) = performed.iter().find(|p| p.2 == g) else { continue };
+        if let Some(b) = monthly::already_billed(&[code], NaiveDate::MAX, monthly::Window::Month, &[], &[]).or_else(|| {
+            ctx.history.iter().chain(st.billed.iter()).find(|b| same_month(b.date) && b.code.0 == code).copied()
+        }) {
+            let _ = b;
+            continue;
+        }
+        match set.s.lookup(Code(code), d) {
+            Some(row) => {
+                let n = performed.iter().filter(|p| p.2 == g).count();
+                let detail = st.detail(|| format!("判断グループ {g}: {n} 実施料 line(s) this month, the first on {d}; no 判断料 of the group in history or earlier"));
+                push_s(set, st, d, vi, row, 1, Origin::Derived, rules::RuleId { id: "D026", source: "R6告示 D026注1: 検体検査判断料 (月1回); 実施判断グループ (cols 50/51)" }, detail, None, None);
+            }
+            None => st.diag(Level::Error, "CODE_NOT_IN_MASTER", format!("D026: {code} has no version valid on {d}"), format!("visits[{vi}]")),
         }
     }
 }
