@@ -482,6 +482,7 @@ fn build_chains(
     let vt_col = kind.valid_to_col();
     let cols = kind.columns();
     let mut chains: HashMap<Code, Vec<Building>> = HashMap::new();
+    let mut supplement_skipped = 0usize;
     let mut order: Vec<&(u16, &Parsed)> = files.iter().collect();
     order.sort_by_key(|(_, p)| (p.info.published, p.info.layer, p.info.role, p.info.name.clone()));
     for (fidx, p) in order {
@@ -507,10 +508,15 @@ fn build_chains(
                 }
                 ChangeKind::Abolished => {
                     let Some(last) = chains.get_mut(code).and_then(|c| c.last_mut()) else {
-                        sink(Problem {
-                            severity: Severity::Warning,
-                            error: ctx.err(&cols[2], ErrorKind::Other(format!("廃止 row for code {code}, which no earlier file of this set holds; row not applied"))),
-                        })?;
+                        if p.info.layer == Layer::Supplement {
+                            // The user's set lacks this code: nothing for the supplement to change.
+                            supplement_skipped += 1;
+                        } else {
+                            sink(Problem {
+                                severity: Severity::Warning,
+                                error: ctx.err(&cols[2], ErrorKind::Other(format!("廃止 row for code {code}, which no earlier file of this set holds; row not applied"))),
+                            })?;
+                        }
                         continue;
                     };
                     // Keep the version's own 変更年月日; take 廃止年月日 and any other filled field.
@@ -528,10 +534,15 @@ fn build_chains(
                 _ => {
                     // 5 変更 (and unknown values): sparse overlay.
                     let Some(chain) = chains.get_mut(code).filter(|c| !c.is_empty()) else {
-                        sink(Problem {
-                            severity: Severity::Warning,
-                            error: ctx.err(&cols[2], ErrorKind::Other(format!("変更 row for code {code}, which no earlier file of this set holds; row not applied"))),
-                        })?;
+                        if p.info.layer == Layer::Supplement {
+                            // The user's set lacks this code: nothing for the supplement to change.
+                            supplement_skipped += 1;
+                        } else {
+                            sink(Problem {
+                                severity: Severity::Warning,
+                                error: ctx.err(&cols[2], ErrorKind::Other(format!("変更 row for code {code}, which no earlier file of this set holds; row not applied"))),
+                            })?;
+                        }
                         continue;
                     };
                     let last = chain.last_mut().expect("non-empty");
@@ -575,6 +586,15 @@ fn build_chains(
             }
             chains.retain(|_, c| !c.is_empty());
         }
+    }
+    if supplement_skipped > 0 {
+        sink(Problem {
+            severity: Severity::Warning,
+            error: Error::file(
+                &format!("supplement ({})", kind.letter()),
+                ErrorKind::Other(format!("{supplement_skipped} supplement 変更/廃止 rows concern codes this set does not hold; not applied")),
+            ),
+        })?;
     }
     Ok(chains)
 }
