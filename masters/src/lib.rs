@@ -31,9 +31,9 @@ use std::path::Path;
 /// Loads every s/y/t/c file under `dir` (recursively), plus santei's bundled supplement layered
 /// under them. Fails on the first error; warnings are kept in the set.
 pub fn load_dir(dir: &Path) -> Result<MasterSet, Error> {
-    let mut sources = set::sources_from_dir(dir)?;
+    let (mut sources, not_used) = set::sources_from_dir(dir)?;
     sources.extend(embedded::supplement_sources());
-    Ok(set::build(&dir.display().to_string(), sources, Vec::new(), LoadOptions::default())?.set)
+    Ok(set::build(&dir.display().to_string(), sources, not_used, LoadOptions::default())?.set)
 }
 
 /// Loads exactly the given files (no supplement): for tests and tools.
@@ -51,7 +51,7 @@ pub fn load_default() -> Result<MasterSet, Error> {
 
 /// Checks every file under `dir` and returns every problem found (errors and warnings).
 pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
-    let sources = set::sources_from_dir(dir)?;
-    Ok(set::build(&dir.display().to_string(), sources, Vec::new(), LoadOptions { collect_all: true })?.problems)
+    let (sources, not_used) = set::sources_from_dir(dir)?;
+    Ok(set::build(&dir.display().to_string(), sources, not_used, LoadOptions { collect_all: true })?.problems)
 }
 pub mod tensuhyo;

@@ -63,12 +63,12 @@ impl RawRow {
     }
 }
 
-/// A file's bytes after unzipping, with its provenance.
-pub struct FileBytes {
+/// A file's bytes after unzipping (borrowed when the file is a plain CSV), with its provenance.
+pub struct FileBytes<'a> {
     pub sha256: String,
     /// Name of the CSV inside the zip, when the file is a zip.
     pub member: Option<String>,
-    pub csv: Vec<u8>,
+    pub csv: std::borrow::Cow<'a, [u8]>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -81,16 +81,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Unzips when the bytes are a zip (by magic), else returns them as the CSV.
-pub fn open_bytes(display: &str, bytes: Vec<u8>) -> Result<FileBytes, Error> {
-    let sha256 = sha256_hex(&bytes);
+pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, Error> {
+    let sha256 = sha256_hex(bytes);
     let is_zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
     if !is_zip {
         if display.to_ascii_lowercase().ends_with(".zip") {
             return Err(Error::file(display, ErrorKind::Zip("no zip signature".into())));
         }
-        return Ok(FileBytes { sha256, member: None, csv: bytes });
+        return Ok(FileBytes { sha256, member: None, csv: std::borrow::Cow::Borrowed(bytes) });
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes))
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
     let files: Vec<usize> = (0..archive.len())
         .filter(|&i| archive.by_index_raw(i).map(|f| !f.is_dir()).unwrap_or(true))
@@ -105,7 +105,7 @@ pub fn open_bytes(display: &str, bytes: Vec<u8>) -> Result<FileBytes, Error> {
     let mut csv = Vec::with_capacity(f.size().min(64 << 20) as usize);
     f.read_to_end(&mut csv)
         .map_err(|e| Error::file(display, ErrorKind::Zip(format!("{member}: {e}"))))?;
-    Ok(FileBytes { sha256, member: Some(member), csv })
+    Ok(FileBytes { sha256, member: Some(member), csv: std::borrow::Cow::Owned(csv) })
 }
 
 /// Decodes one Shift_JIS field (CP932) without replacement characters.
@@ -159,7 +159,13 @@ pub fn read_rows(
     if csv_bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(display, ErrorKind::Empty));
     }
-    if !csv_bytes.is_ascii() && std::str::from_utf8(csv_bytes).is_ok() {
+    // UTF-8 sniffing on a prefix: Japanese text in Shift_JIS is practically never valid UTF-8.
+    let prefix = &csv_bytes[..csv_bytes.len().min(64 << 10)];
+    let prefix_utf8 = match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(), // only a character cut at the end of the prefix
+    };
+    if !prefix.is_ascii() && prefix_utf8 {
         return Err(Error::file(display, ErrorKind::Utf8Encoded));
     }
     let mut rdr = csv::ReaderBuilder::new()
@@ -172,6 +178,8 @@ pub fn read_rows(
     // Records read, including rejected ones: a file whose every row is bad is not "empty".
     let mut records = 0usize;
     let mut lines = LineCounter { bytes: csv_bytes, pos: 0, line: 1 };
+    let mut text = String::with_capacity(4096);
+    let mut ends: Vec<u32> = Vec::with_capacity(160);
     loop {
         let more = match rdr.read_byte_record(&mut rec) {
             Ok(more) => more,
@@ -205,8 +213,8 @@ pub fn read_rows(
             }
             _ => {}
         }
-        let mut text = String::with_capacity(rec.as_slice().len() + rec.as_slice().len() / 2);
-        let mut ends = Vec::with_capacity(n);
+        text.clear();
+        ends.clear();
         let mut bad = None;
         for (i, f) in rec.iter().enumerate() {
             match decode_field(f) {
@@ -224,7 +232,8 @@ pub fn read_rows(
             row(Err(Error::new(display, line, (i + 1) as u16, None, ErrorKind::Encoding)))?;
             continue;
         }
-        row(Ok((line, RawRow { text: text.into_boxed_str(), ends: ends.into_boxed_slice() })))?;
+        // Exact-size copies of the reused buffers: one allocation each, no shrinking realloc.
+        row(Ok((line, RawRow { text: Box::from(text.as_str()), ends: Box::from(ends.as_slice()) })))?;
         count += 1;
     }
     if records == 0 {

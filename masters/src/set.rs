@@ -351,7 +351,7 @@ fn parse_file(
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<Parsed, Error> {
     let display = src.path.as_str();
-    let fb = raw::open_bytes(display, src.bytes.clone())?;
+    let fb = raw::open_bytes(display, &src.bytes)?;
     let kind = ni.kind;
     let cols = kind.columns();
     let mut rows = Vec::new();
@@ -474,7 +474,7 @@ fn date_col(raw: &RawRow, col: usize) -> Option<NaiveDate> {
 /// Merges the parsed files of one kind into chains.
 fn build_chains(
     kind: Kind,
-    files: &[(u16, &Parsed)],
+    files: Vec<(u16, Parsed)>,
     withdrawn: &mut HashMap<Code, RowRef>,
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<HashMap<Code, Vec<Building>>, Error> {
@@ -483,16 +483,20 @@ fn build_chains(
     let cols = kind.columns();
     let mut chains: HashMap<Code, Vec<Building>> = HashMap::new();
     let mut supplement_skipped = 0usize;
-    let mut order: Vec<&(u16, &Parsed)> = files.iter().collect();
-    order.sort_by_key(|(_, p)| (p.info.published, p.info.layer, p.info.role, p.info.name.clone()));
+    let mut order: Vec<(u16, Parsed)> = files;
+    order.sort_by(|(_, a), (_, b)| (a.info.published, a.info.layer, a.info.role, &a.info.name).cmp(&(b.info.published, b.info.layer, b.info.role, &b.info.name)));
     for (fidx, p) in order {
-        let display = p.info.path.as_str();
-        let full = p.info.role == Role::Full;
-        let mut present: std::collections::HashSet<Code> = std::collections::HashSet::new();
-        for (line, ck, code, raw) in &p.rows {
-            let at = RowRef { file: *fidx, line: *line };
+        let Parsed { info, rows } = p;
+        let display = info.path.as_str();
+        let full = info.role == Role::Full;
+        let mut present: std::collections::HashSet<Code> = std::collections::HashSet::with_capacity(if full { rows.len() } else { 0 });
+        for (line, ck, code, raw) in rows {
+            let (line, ck, code) = (&line, &ck, &code);
+            let at = RowRef { file: fidx, line: *line };
             let ctx = RowCtx { file: display, line: *line as u64 };
-            present.insert(*code);
+            if full {
+                present.insert(*code);
+            }
             match ck {
                 ChangeKind::Withdrawn => {
                     chains.remove(code);
@@ -500,15 +504,15 @@ fn build_chains(
                     continue;
                 }
                 ChangeKind::Unchanged | ChangeKind::New => {
-                    start_version(&mut chains, *code, raw.clone(), vf_col, vt_col, at);
+                    start_version(&mut chains, *code, raw, vf_col, vt_col, at);
                 }
                 _ if full => {
                     // 5/9 rows in a full file are complete records.
-                    start_version(&mut chains, *code, raw.clone(), vf_col, vt_col, at);
+                    start_version(&mut chains, *code, raw, vf_col, vt_col, at);
                 }
                 ChangeKind::Abolished => {
                     let Some(last) = chains.get_mut(code).and_then(|c| c.last_mut()) else {
-                        if p.info.layer == Layer::Supplement {
+                        if info.layer == Layer::Supplement {
                             // The user's set lacks this code: nothing for the supplement to change.
                             supplement_skipped += 1;
                         } else {
@@ -526,7 +530,7 @@ fn build_chains(
                     }
                     let patch = RawRow::from_fields(&patch_fields);
                     last.raw = last.raw.overlay(&patch);
-                    if let Some(to) = date_col(raw, vt_col) {
+                    if let Some(to) = date_col(&raw, vt_col) {
                         last.explicit_to = to;
                     }
                     last.patches.push(at);
@@ -534,7 +538,7 @@ fn build_chains(
                 _ => {
                     // 5 変更 (and unknown values): sparse overlay.
                     let Some(chain) = chains.get_mut(code).filter(|c| !c.is_empty()) else {
-                        if p.info.layer == Layer::Supplement {
+                        if info.layer == Layer::Supplement {
                             // The user's set lacks this code: nothing for the supplement to change.
                             supplement_skipped += 1;
                         } else {
@@ -546,8 +550,8 @@ fn build_chains(
                         continue;
                     };
                     let last = chain.last_mut().expect("non-empty");
-                    let merged = last.raw.overlay(raw);
-                    match date_col(raw, vf_col) {
+                    let merged = last.raw.overlay(&raw);
+                    match date_col(&raw, vf_col) {
                         Some(vf) if vf != last.valid_from => {
                             let mut merged_fields: Vec<&str> = merged.fields().collect();
                             // A new version: its own 廃止年月日 unless the row sets one.
@@ -559,7 +563,7 @@ fn build_chains(
                         }
                         _ => {
                             last.raw = merged;
-                            if let Some(to) = date_col(raw, vt_col) {
+                            if let Some(to) = date_col(&raw, vt_col) {
                                 last.explicit_to = to;
                             }
                             last.patches.push(at);
@@ -568,9 +572,9 @@ fn build_chains(
                 }
             }
         }
-        if full && p.info.layer == Layer::Official {
+        if full && info.layer == Layer::Official {
             // Codes absent from a full file are not valid after its publication date.
-            let published = p.info.published;
+            let published = info.published;
             for (code, chain) in chains.iter_mut() {
                 if present.contains(code) {
                     continue;
@@ -699,13 +703,16 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
     }
     let files: Vec<FileInfo> = parsed.iter().map(|p| p.info.clone()).collect();
     let mut withdrawn = HashMap::new();
-    let of_kind = |k: Kind| -> Vec<(u16, &Parsed)> {
-        parsed.iter().enumerate().filter(|(_, p)| p.info.kind == k).map(|(i, p)| (i as u16, p)).collect()
-    };
-    let s = build_chains(Kind::S, &of_kind(Kind::S), &mut withdrawn, &mut sink)?;
-    let y = build_chains(Kind::Y, &of_kind(Kind::Y), &mut withdrawn, &mut sink)?;
-    let t = build_chains(Kind::T, &of_kind(Kind::T), &mut withdrawn, &mut sink)?;
-    let c = build_chains(Kind::C, &of_kind(Kind::C), &mut withdrawn, &mut sink)?;
+    let mut by_kind: [Vec<(u16, Parsed)>; 4] = Default::default();
+    for (i, p) in parsed.into_iter().enumerate() {
+        let k = Kind::ALL.iter().position(|k| *k == p.info.kind).unwrap_or(0);
+        by_kind[k].push((i as u16, p));
+    }
+    let [ps, py, pt, pc] = by_kind;
+    let s = build_chains(Kind::S, ps, &mut withdrawn, &mut sink)?;
+    let y = build_chains(Kind::Y, py, &mut withdrawn, &mut sink)?;
+    let t = build_chains(Kind::T, pt, &mut withdrawn, &mut sink)?;
+    let c = build_chains(Kind::C, pc, &mut withdrawn, &mut sink)?;
     let s = finish::<Procedure>(s, &files, &mut sink)?;
     let y = finish::<Drug>(y, &files, &mut sink)?;
     let t = finish::<Material>(t, &files, &mut sink)?;
@@ -726,14 +733,23 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
 }
 
 /// Reads every file under `dir` into sources (relative display paths); nothing is parsed yet.
-pub fn sources_from_dir(dir: &Path) -> Result<Vec<Source>, Error> {
+pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error> {
     let mut out = Vec::new();
+    let mut not_used = Vec::new();
     for p in discover(dir)? {
         let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+        let name = file_name(&rel);
+        // Only files that can be masters or 電子点数表 tables are read at all.
+        if crate::tensuhyo::classify_tensuhyo_file(&name).is_none() {
+            if let Err(reason) = classify_name(&name) {
+                not_used.push(NotUsed { path: rel, reason });
+                continue;
+            }
+        }
         let bytes = std::fs::read(&p).map_err(|e| Error::file(&rel, ErrorKind::Io(e.to_string())))?;
         out.push(Source { path: rel, bytes, layer: Layer::Official });
     }
-    Ok(out)
+    Ok((out, not_used))
 }
 
 /// Describes a date as the files do, for messages.

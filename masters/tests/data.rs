@@ -956,9 +956,4 @@ fn y_column_42_sentei_kind_from_a_42_column_delta() {
     assert_eq!(v.origin.line, 1095);
 }
 
-#[test]
-#[ignore = "the embedded default set is being built (masters/default/ is empty)"]
-fn embedded_default_loads() {
-    let set = masters::load_default().expect("embedded default");
-    assert!(!set.files.is_empty());
-}
+// The embedded default set is tested in tests/embedded.rs (every row against the official files).

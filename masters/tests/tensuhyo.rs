@@ -59,7 +59,7 @@ fn staged() -> Option<&'static (Tensuhyo, Vec<Problem>)> {
     static T: OnceLock<Option<(Tensuhyo, Vec<Problem>)>> = OnceLock::new();
     T.get_or_init(|| {
         let dir = staged_dir()?;
-        let sources = masters::set::sources_from_dir(&dir).expect("reading the staged folder");
+        let sources = masters::set::sources_from_dir(&dir).expect("reading the staged folder").0;
         let start = std::time::Instant::now();
         let r = load_tensuhyo(&sources, true).unwrap_or_else(|e| panic!("{e}"));
         eprintln!(
@@ -108,7 +108,7 @@ fn fixture_dir() -> PathBuf {
 
 /// The fixture files; `with_override` = include `override_…` files.
 fn fixture_sources(with_override: bool) -> Vec<Source> {
-    let mut s = masters::set::sources_from_dir(&fixture_dir()).expect("fixtures");
+    let mut s = masters::set::sources_from_dir(&fixture_dir()).expect("fixtures").0;
     if !with_override {
         s.retain(|s| !s.path.starts_with("override_"));
     }
@@ -1310,7 +1310,7 @@ fn staged_load_time() {
         );
         return;
     };
-    let sources = masters::set::sources_from_dir(Path::new(&dir)).unwrap();
+    let sources = masters::set::sources_from_dir(Path::new(&dir)).unwrap().0;
     let start = std::time::Instant::now();
     let (t, _) = load_tensuhyo(&sources, false).unwrap();
     let took = start.elapsed();

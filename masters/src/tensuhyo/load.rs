@@ -417,7 +417,7 @@ fn read_one(
     let opened;
     let (csv, member): (&[u8], Option<String>) =
         if is_zip || display.to_ascii_lowercase().ends_with(".zip") {
-            opened = raw::open_bytes(display, bytes.clone())?;
+            opened = raw::open_bytes(display, bytes)?;
             (&opened.csv, opened.member.clone())
         } else {
             (bytes, None)
