@@ -1,1 +1,9 @@
 mod masters_data;
+// Golden corpus of the engine core: tests/cases/<id>/{claim,expected}.json, insta snapshots of each result.
+mod golden;
+// Bad claims → errors naming the JSON path (inline snapshots), and random claims never panic.
+mod claims_errors;
+// UKE → claim on the staged sample: conversion, recorded totals, unpriced lines, --as-of re-dating.
+mod uke_claim;
+// santei batch / diff / gen / uke verify through the binary; generator and revision diff through the library.
+mod batch;

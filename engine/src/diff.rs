@@ -52,7 +52,9 @@ pub fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
 /// Facility facts (`standards`, `capabilities`, `myna_rates`) keep their own dates: the claim is
 /// priced as that facility would be in that month. Returns the month shift applied.
 pub fn redate_claim(claim: &mut Claim, target: NaiveDate) -> i32 {
-    let Some(first) = claim.visits.first().map(|v| v.date) else { return 0 };
+    let Some(first) = claim.visits.first().map(|v| v.date) else {
+        return 0;
+    };
     let shift = months_between(first, target);
     if shift != 0 {
         for v in &mut claim.visits {
@@ -97,10 +99,18 @@ fn item_code_path(p: &str) -> Option<(usize, usize)> {
 
 /// Rewrites `visits[i].items[j]…` with the caller's item index.
 fn remap_path(p: &mut String, orig: &[Vec<usize>]) {
-    let Some(rest) = p.strip_prefix("visits[") else { return };
-    let Some((i, rest)) = rest.split_once("].items[") else { return };
-    let Some((j, tail)) = rest.split_once(']') else { return };
-    let (Ok(i), Ok(j)) = (i.parse::<usize>(), j.parse::<usize>()) else { return };
+    let Some(rest) = p.strip_prefix("visits[") else {
+        return;
+    };
+    let Some((i, rest)) = rest.split_once("].items[") else {
+        return;
+    };
+    let Some((j, tail)) = rest.split_once(']') else {
+        return;
+    };
+    let (Ok(i), Ok(j)) = (i.parse::<usize>(), j.parse::<usize>()) else {
+        return;
+    };
     if let Some(o) = orig.get(i).and_then(|v| v.get(j)) {
         *p = format!("visits[{i}].items[{o}]{tail}");
     }
@@ -109,9 +119,17 @@ fn remap_path(p: &mut String, orig: &[Vec<usize>]) {
 /// Computes `claim`, leaving out (and reporting) every listed item whose code the engine rejects
 /// (unknown, no version valid on the visit date, 経過措置 ended). Any other claim error is
 /// returned as is.
-pub fn calculate_lenient(engine: &Engine, claim: &Claim, opts: Options) -> Result<Lenient, ClaimError> {
+pub fn calculate_lenient(
+    engine: &Engine,
+    claim: &Claim,
+    opts: Options,
+) -> Result<Lenient, ClaimError> {
     let mut work: Option<Claim> = None;
-    let mut orig: Vec<Vec<usize>> = claim.visits.iter().map(|v| (0..v.items.len()).collect()).collect();
+    let mut orig: Vec<Vec<usize>> = claim
+        .visits
+        .iter()
+        .map(|v| (0..v.items.len()).collect())
+        .collect();
     let mut dropped = Vec::new();
     loop {
         let c = work.as_ref().unwrap_or(claim);
@@ -136,7 +154,9 @@ pub fn calculate_lenient(engine: &Engine, claim: &Claim, opts: Options) -> Resul
                 return Ok(Lenient { outcome, dropped });
             }
             Err(e @ ClaimError::Invalid { .. }) => {
-                let Some((i, j)) = item_code_path(e.path()) else { return Err(e) };
+                let Some((i, j)) = item_code_path(e.path()) else {
+                    return Err(e);
+                };
                 let w = work.get_or_insert_with(|| claim.clone());
                 if i >= w.visits.len() || j >= w.visits[i].items.len() {
                     return Err(e);
@@ -241,7 +261,11 @@ pub enum Cause {
         date: NaiveDate,
     },
     /// A line of one rule family replaced by another code of the same family (e.g. a DX tier).
-    Tier { rule: String, old_code: String, new_code: String },
+    Tier {
+        rule: String,
+        old_code: String,
+        new_code: String,
+    },
     /// The rule that produced the line differs.
     Rule { old_rule: String, new_rule: String },
     /// A rule produced the line on one side only (derived lines).
@@ -253,7 +277,11 @@ pub enum Cause {
         detail: Option<String>,
     },
     /// The line was removed by a rule on one side.
-    Removed { side: Side, rule: String, reason: String },
+    Removed {
+        side: Side,
+        rule: String,
+        reason: String,
+    },
     /// 回数 differs.
     Count { old: u32, new: u32 },
     /// No cause found in the master rows or the rules' ids (look at the two traces).
@@ -288,7 +316,13 @@ pub struct LineSide {
 
 impl LineSide {
     fn of(l: &Line) -> LineSide {
-        LineSide { date: l.date, points: l.points, count: l.count, rule: l.reason.rule.clone(), origin: l.origin }
+        LineSide {
+            date: l.date,
+            points: l.points,
+            count: l.count,
+            rule: l.reason.rule.clone(),
+            origin: l.origin,
+        }
     }
     pub fn amount(&self) -> i64 {
         self.points * self.count as i64
@@ -365,7 +399,11 @@ fn row(set: &MasterSet, code: &str, d: NaiveDate) -> Option<MasterRow> {
 fn last_before(set: &MasterSet, code: &str, d: NaiveDate) -> Option<MasterRow> {
     let c = Code::parse(code)?;
     let h = set.history_any(c);
-    h.iter().rev().find(|v| v.valid_from() <= d).or(h.first()).map(|v| MasterRow::of(set, *v))
+    h.iter()
+        .rev()
+        .find(|v| v.valid_from() <= d)
+        .or(h.first())
+        .map(|v| MasterRow::of(set, *v))
 }
 
 fn removed_on<'o>(o: &'o Outcome, code: &str, d: NaiveDate) -> Option<&'o Removed> {
@@ -374,11 +412,21 @@ fn removed_on<'o>(o: &'o Outcome, code: &str, d: NaiveDate) -> Option<&'o Remove
 
 /// Master-row causes of a line: its own row, and for a drug line the rows of the other drugs of
 /// its 剤 (the 剤's points sit on its last line).
-fn row_causes(old_set: &MasterSet, new_set: &MasterSet, old: &Line, new: &Line, old_o: &Outcome, new_o: &Outcome) -> Vec<Cause> {
+fn row_causes(
+    old_set: &MasterSet,
+    new_set: &MasterSet,
+    old: &Line,
+    new: &Line,
+    old_o: &Outcome,
+    new_o: &Outcome,
+) -> Vec<Cause> {
     let mut codes = vec![new.code.as_str()];
     if let Some(rp) = new.rp.as_deref() {
         for l in new_o.lines.iter().chain(old_o.lines.iter()) {
-            if l.visit == new.visit && l.rp.as_deref() == Some(rp) && !codes.contains(&l.code.as_str()) {
+            if l.visit == new.visit
+                && l.rp.as_deref() == Some(rp)
+                && !codes.contains(&l.code.as_str())
+            {
                 codes.push(l.code.as_str());
             }
         }
@@ -386,10 +434,18 @@ fn row_causes(old_set: &MasterSet, new_set: &MasterSet, old: &Line, new: &Line, 
     let mut out = Vec::new();
     for (k, code) in codes.into_iter().enumerate() {
         match (row(old_set, code, old.date), row(new_set, code, new.date)) {
-            (Some(a), Some(b)) if a.value != b.value => out.push(Cause::MasterRow { old: a, new: b }),
+            (Some(a), Some(b)) if a.value != b.value => {
+                out.push(Cause::MasterRow { old: a, new: b })
+            }
             // A drug of the same 剤 that only one side can price moves the 剤's points.
-            (None, Some(b)) if k > 0 => out.push(Cause::CodeNew { first: Some(b), date: old.date }),
-            (Some(_), None) if k > 0 => out.push(Cause::CodeAbolished { last: last_before(new_set, code, new.date), date: new.date }),
+            (None, Some(b)) if k > 0 => out.push(Cause::CodeNew {
+                first: Some(b),
+                date: old.date,
+            }),
+            (Some(_), None) if k > 0 => out.push(Cause::CodeAbolished {
+                last: last_before(new_set, code, new.date),
+                date: new.date,
+            }),
             _ => {}
         }
     }
@@ -406,7 +462,14 @@ pub fn diff(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &MasterS
 /// [`diff`] with the visit dates of each side given (`claim.visits[i].date` after re-dating), so
 /// that a line present on one side only is looked up on the other side's date even when that
 /// visit has no line there (e.g. its base fee has no version on the old date).
-pub fn diff_dated(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &MasterSet, old_visits: &[NaiveDate], new_visits: &[NaiveDate]) -> ClaimDiff {
+pub fn diff_dated(
+    old: &Outcome,
+    new: &Outcome,
+    old_set: &MasterSet,
+    new_set: &MasterSet,
+    old_visits: &[NaiveDate],
+    new_visits: &[NaiveDate],
+) -> ClaimDiff {
     let ok = keyed(&old.lines);
     let nk = keyed(&new.lines);
     let mut old_dates = visit_dates(old);
@@ -425,10 +488,16 @@ pub fn diff_dated(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &M
                 }
                 let mut causes = row_causes(old_set, new_set, a, b, old, new);
                 if a.reason.rule != b.reason.rule {
-                    causes.push(Cause::Rule { old_rule: a.reason.rule.clone(), new_rule: b.reason.rule.clone() });
+                    causes.push(Cause::Rule {
+                        old_rule: a.reason.rule.clone(),
+                        new_rule: b.reason.rule.clone(),
+                    });
                 }
                 if a.count != b.count {
-                    causes.push(Cause::Count { old: a.count, new: b.count });
+                    causes.push(Cause::Count {
+                        old: a.count,
+                        new: b.count,
+                    });
                 }
                 if causes.is_empty() {
                     causes.push(Cause::Unexplained);
@@ -450,13 +519,25 @@ pub fn diff_dated(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &M
                 let nd = new_dates.get(&a.visit).copied().unwrap_or(a.date);
                 let mut causes = Vec::new();
                 if Code::parse(&a.code).is_some_and(|c| new_set.lookup_any(c, nd).is_none()) {
-                    causes.push(Cause::CodeAbolished { last: last_before(new_set, &a.code, nd), date: nd });
+                    causes.push(Cause::CodeAbolished {
+                        last: last_before(new_set, &a.code, nd),
+                        date: nd,
+                    });
                 }
                 if let Some(r) = removed_on(new, &a.code, nd) {
-                    causes.push(Cause::Removed { side: Side::New, rule: r.reason.rule.clone(), reason: r.reason.detail.clone().unwrap_or_default() });
+                    causes.push(Cause::Removed {
+                        side: Side::New,
+                        rule: r.reason.rule.clone(),
+                        reason: r.reason.detail.clone().unwrap_or_default(),
+                    });
                 }
                 if causes.is_empty() && a.origin == Origin::Derived {
-                    causes.push(Cause::RuleApplies { side: Side::Old, rule: a.reason.rule.clone(), source: a.reason.source.clone(), detail: a.reason.detail.clone() });
+                    causes.push(Cause::RuleApplies {
+                        side: Side::Old,
+                        rule: a.reason.rule.clone(),
+                        source: a.reason.source.clone(),
+                        detail: a.reason.detail.clone(),
+                    });
                 }
                 if causes.is_empty() {
                     causes.push(Cause::Unexplained);
@@ -478,13 +559,25 @@ pub fn diff_dated(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &M
                 let od = old_dates.get(&b.visit).copied().unwrap_or(b.date);
                 let mut causes = Vec::new();
                 if Code::parse(&b.code).is_some_and(|c| old_set.lookup_any(c, od).is_none()) {
-                    causes.push(Cause::CodeNew { first: row(new_set, &b.code, b.date), date: od });
+                    causes.push(Cause::CodeNew {
+                        first: row(new_set, &b.code, b.date),
+                        date: od,
+                    });
                 }
                 if let Some(r) = removed_on(old, &b.code, od) {
-                    causes.push(Cause::Removed { side: Side::Old, rule: r.reason.rule.clone(), reason: r.reason.detail.clone().unwrap_or_default() });
+                    causes.push(Cause::Removed {
+                        side: Side::Old,
+                        rule: r.reason.rule.clone(),
+                        reason: r.reason.detail.clone().unwrap_or_default(),
+                    });
                 }
                 if causes.is_empty() && b.origin == Origin::Derived {
-                    causes.push(Cause::RuleApplies { side: Side::New, rule: b.reason.rule.clone(), source: b.reason.source.clone(), detail: b.reason.detail.clone() });
+                    causes.push(Cause::RuleApplies {
+                        side: Side::New,
+                        rule: b.reason.rule.clone(),
+                        source: b.reason.source.clone(),
+                        detail: b.reason.detail.clone(),
+                    });
                 }
                 if causes.is_empty() {
                     causes.push(Cause::Unexplained);
@@ -508,9 +601,19 @@ pub fn diff_dated(old: &Outcome, new: &Outcome, old_set: &MasterSet, new_set: &M
     mark_tiers(&mut changes);
     let mut sections = BTreeMap::new();
     for s in old.sections.keys().chain(new.sections.keys()) {
-        let (a, b) = (old.sections.get(s).copied().unwrap_or(0), new.sections.get(s).copied().unwrap_or(0));
+        let (a, b) = (
+            old.sections.get(s).copied().unwrap_or(0),
+            new.sections.get(s).copied().unwrap_or(0),
+        );
         if a != b {
-            sections.insert(s.clone(), SectionDelta { old: a, new: b, delta: b - a });
+            sections.insert(
+                s.clone(),
+                SectionDelta {
+                    old: a,
+                    new: b,
+                    delta: b - a,
+                },
+            );
         }
     }
     ClaimDiff {
@@ -531,19 +634,30 @@ fn mark_tiers(changes: &mut [LineChange]) {
         if changes[i].change != Change::Disappeared {
             continue;
         }
-        let Some(old) = changes[i].old.clone() else { continue };
+        let Some(old) = changes[i].old.clone() else {
+            continue;
+        };
         if old.origin != Origin::Derived {
             continue;
         }
         let partner = (0..n).find(|&j| {
             changes[j].change == Change::Appeared
                 && changes[j].visit == changes[i].visit
-                && changes[j].new.as_ref().is_some_and(|s| s.origin == Origin::Derived && s.rule == old.rule)
+                && changes[j]
+                    .new
+                    .as_ref()
+                    .is_some_and(|s| s.origin == Origin::Derived && s.rule == old.rule)
         });
         if let Some(j) = partner {
-            let cause = Cause::Tier { rule: old.rule.clone(), old_code: changes[i].code.clone(), new_code: changes[j].code.clone() };
+            let cause = Cause::Tier {
+                rule: old.rule.clone(),
+                old_code: changes[i].code.clone(),
+                new_code: changes[j].code.clone(),
+            };
             for k in [i, j] {
-                changes[k].causes.retain(|c| !matches!(c, Cause::RuleApplies { .. } | Cause::Unexplained));
+                changes[k]
+                    .causes
+                    .retain(|c| !matches!(c, Cause::RuleApplies { .. } | Cause::Unexplained));
                 changes[k].causes.insert(0, cause.clone());
             }
         }
@@ -596,7 +710,14 @@ impl Summary {
         }
         let mut seen: Vec<&str> = Vec::new();
         for c in &d.changes {
-            let e = self.codes.entry(c.code.clone()).or_insert_with(|| CodeImpact { code: c.code.clone(), name: c.name.clone(), ..Default::default() });
+            let e = self
+                .codes
+                .entry(c.code.clone())
+                .or_insert_with(|| CodeImpact {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    ..Default::default()
+                });
             e.delta += c.delta;
             e.lines += 1;
             if !seen.contains(&c.code.as_str()) {
@@ -618,8 +739,13 @@ impl Summary {
 
     /// The `n` codes with the largest absolute points delta (ties by code).
     pub fn top_codes(&self, n: usize) -> Vec<CodeImpact> {
-        let mut v: Vec<CodeImpact> = self.codes.values().filter(|c| c.delta != 0 || c.lines > 0).cloned().collect();
-        v.sort_by(|a, b| b.delta.abs().cmp(&a.delta.abs()).then_with(|| a.code.cmp(&b.code)));
+        let mut v: Vec<CodeImpact> = self.codes.values().cloned().collect();
+        v.sort_by(|a, b| {
+            b.delta
+                .abs()
+                .cmp(&a.delta.abs())
+                .then_with(|| a.code.cmp(&b.code))
+        });
         v.truncate(n);
         v
     }

@@ -74,7 +74,9 @@ impl Pools {
         let mut tests = Vec::new();
         let mut standards: BTreeSet<u16> = BTreeSet::new();
         for (code, _) in set.s.iter() {
-            let (Some(a), Some(b)) = (set.s.lookup(code, first), set.s.lookup(code, last)) else { continue };
+            let (Some(a), Some(b)) = (set.s.lookup(code, first), set.s.lookup(code, last)) else {
+                continue;
+            };
             for r in [&a.row, &b.row] {
                 let base_family = r.tbl_alpha == 'A' && r.tbl_kubun <= 2;
                 if (base_family && r.chu_kasan_seq != b'0') || iryo_dx::is_family(r.code.0) {
@@ -103,9 +105,16 @@ impl Pools {
         let mut internal = Vec::new();
         let mut external = Vec::new();
         for (code, _) in set.y.iter() {
-            let (Some(a), Some(b)) = (set.y.lookup(code, first), set.y.lookup(code, last)) else { continue };
+            let (Some(a), Some(b)) = (set.y.lookup(code, first), set.y.lookup(code, last)) else {
+                continue;
+            };
             // Everyday drugs: a yen price of at most 200円 per unit (a tablet, a gram, a sheet).
-            let ok = |r: &masters::Drug| r.price_kind == PointKind::Yen && r.price > Decimal::ZERO && r.price <= Decimal::from(200) && r.transition_date.is_none_or(|t| t >= last);
+            let ok = |r: &masters::Drug| {
+                r.price_kind == PointKind::Yen
+                    && r.price > Decimal::ZERO
+                    && r.price <= Decimal::from(200)
+                    && r.transition_date.is_none_or(|t| t >= last)
+            };
             if !(ok(&a.row) && ok(&b.row)) {
                 continue;
             }
@@ -119,7 +128,12 @@ impl Pools {
         internal.sort();
         external.sort();
         let s = |v: Vec<masters::Code>| v.into_iter().map(|c| c.to_string()).collect();
-        Pools { tests: s(tests), internal_drugs: s(internal), external_drugs: s(external), standards: standards.into_iter().map(|c| c.to_string()).collect() }
+        Pools {
+            tests: s(tests),
+            internal_drugs: s(internal),
+            external_drugs: s(external),
+            standards: standards.into_iter().map(|c| c.to_string()).collect(),
+        }
     }
 }
 
@@ -144,8 +158,14 @@ pub fn parse_month(s: &str) -> Option<NaiveDate> {
 
 /// The last day of `d`'s month.
 pub fn month_end(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|n| n.pred_opt())
+        .unwrap_or(d)
 }
 
 impl Generator {
@@ -153,7 +173,14 @@ impl Generator {
     pub fn new(set: &MasterSet, month: NaiveDate, seed: u64) -> Generator {
         let first = month.with_day(1).unwrap_or(month);
         let last = month_end(first);
-        Generator { pools: Pools::build(set, first, last), rng: SplitMix64::new(seed), first, days: last.day(), seed, n: 0 }
+        Generator {
+            pools: Pools::build(set, first, last),
+            rng: SplitMix64::new(seed),
+            first,
+            days: last.day(),
+            seed,
+            n: 0,
+        }
     }
 
     fn facility(&mut self) -> Facility {
@@ -161,23 +188,48 @@ impl Generator {
         let hospital = r.chance(30);
         let beds = if hospital { r.range(20, 499) as u32 } else { 0 };
         let hours = vec![
-            Hours { weekdays: vec![1, 2, 3, 4, 5], open: "09:00".into(), close: "18:00".into() },
-            Hours { weekdays: vec![6], open: "09:00".into(), close: "12:00".into() },
+            Hours {
+                weekdays: vec![1, 2, 3, 4, 5],
+                open: "09:00".into(),
+                close: "18:00".into(),
+            },
+            Hours {
+                weekdays: vec![6],
+                open: "09:00".into(),
+                close: "12:00".into(),
+            },
         ];
         let mut standards = Vec::new();
         if !self.pools.standards.is_empty() && r.chance(40) {
             for _ in 0..r.range(1, 3) {
                 let code = r.pick(&self.pools.standards).clone();
-                if !standards.iter().any(|s: &Standard| s.code.as_deref() == Some(code.as_str())) {
-                    standards.push(Standard { code: Some(code), name: None, from: NaiveDate::from_ymd_opt(2020, 4, 1).expect("date"), to: None });
+                if !standards
+                    .iter()
+                    .any(|s: &Standard| s.code.as_deref() == Some(code.as_str()))
+                {
+                    standards.push(Standard {
+                        code: Some(code),
+                        name: None,
+                        from: NaiveDate::from_ymd_opt(2020, 4, 1).expect("date"),
+                        to: None,
+                    });
                 }
             }
         }
         let since = NaiveDate::from_ymd_opt(2021, 4, 1).expect("date");
         let mut capabilities = Vec::new();
-        for (id, p) in [("online_eligibility", 80), ("e_prescription", 30), ("itemized_receipt", 50), ("ehr_sharing", 10)] {
+        for (id, p) in [
+            ("online_eligibility", 80),
+            ("e_prescription", 30),
+            ("itemized_receipt", 50),
+            ("ehr_sharing", 10),
+        ] {
             if r.chance(p) {
-                capabilities.push(Capability { id: id.into(), from: since, to: None });
+                capabilities.push(Capability {
+                    id: id.into(),
+                    from: since,
+                    to: None,
+                });
             }
         }
         let mut myna_rates = BTreeMap::new();
@@ -188,7 +240,18 @@ impl Generator {
                 myna_rates.insert(key, Decimal::new(base * 10 + r.range(0, 99) as i64, 1));
             }
         }
-        Facility { kind: if hospital { FacilityKind::Hospital } else { FacilityKind::Clinic }, beds, hours, standards, capabilities, myna_rates }
+        Facility {
+            kind: if hospital {
+                FacilityKind::Hospital
+            } else {
+                FacilityKind::Clinic
+            },
+            beds,
+            hours,
+            standards,
+            capabilities,
+            myna_rates,
+        }
     }
 
     fn items(&mut self, prescription: &mut Option<Prescription>) -> Vec<Item> {
@@ -197,22 +260,56 @@ impl Generator {
         if !self.pools.tests.is_empty() {
             let n = *r.pick(&[0u64, 0, 1, 1, 2, 3]);
             for _ in 0..n {
-                items.push(Item { code: r.pick(&self.pools.tests).clone(), quantity: None, days: None, rp: None, usage: None, count: None, specimen: None, generic_name: None, temporary: false });
+                items.push(Item {
+                    code: r.pick(&self.pools.tests).clone(),
+                    quantity: None,
+                    days: None,
+                    rp: None,
+                    usage: None,
+                    count: None,
+                    specimen: None,
+                    generic_name: None,
+                    temporary: false,
+                });
             }
         }
         if !self.pools.internal_drugs.is_empty() && r.chance(50) {
-            *prescription = Some(if r.chance(50) { Prescription::InHouse } else { Prescription::Outside });
+            *prescription = Some(if r.chance(50) {
+                Prescription::InHouse
+            } else {
+                Prescription::Outside
+            });
             let rps = r.range(1, 2);
             for rp in 1..=rps {
                 let external = rp == 2 && !self.pools.external_drugs.is_empty() && r.chance(30);
                 let days = Some(*r.pick(&[3u32, 5, 7, 14, 28, 30]));
                 for _ in 0..r.range(1, 2) {
                     let (code, usage, quantity, days) = if external {
-                        (r.pick(&self.pools.external_drugs).clone(), Usage::External, Decimal::from(r.range(1, 10)), None)
+                        (
+                            r.pick(&self.pools.external_drugs).clone(),
+                            Usage::External,
+                            Decimal::from(r.range(1, 10)),
+                            None,
+                        )
                     } else {
-                        (r.pick(&self.pools.internal_drugs).clone(), Usage::Internal, Decimal::from(r.range(1, 3)), days)
+                        (
+                            r.pick(&self.pools.internal_drugs).clone(),
+                            Usage::Internal,
+                            Decimal::from(r.range(1, 3)),
+                            days,
+                        )
                     };
-                    items.push(Item { code, quantity: Some(quantity), days, rp: Some(rp.to_string()), usage: Some(usage), count: None, specimen: None, generic_name: None, temporary: false });
+                    items.push(Item {
+                        code,
+                        quantity: Some(quantity),
+                        days,
+                        rp: Some(rp.to_string()),
+                        usage: Some(usage),
+                        count: None,
+                        specimen: None,
+                        generic_name: None,
+                        temporary: false,
+                    });
                 }
             }
         }
@@ -224,22 +321,49 @@ impl Generator {
         self.n += 1;
         let facility = self.facility();
         let r = &mut self.rng;
-        let age = if r.chance(15) { r.range(0, 14) } else if r.chance(45) { r.range(15, 64) } else { r.range(65, 94) };
-        let birth = NaiveDate::from_ymd_opt(self.first.year() - age as i32 - 1, r.range(1, 12) as u32, r.range(1, 28) as u32).expect("date");
-        let patient = Patient { birth_date: birth, sex: Some(if r.chance(50) { Sex::Female } else { Sex::Male }), tokutei_shikkan: None };
+        let age = if r.chance(15) {
+            r.range(0, 14)
+        } else if r.chance(45) {
+            r.range(15, 64)
+        } else {
+            r.range(65, 94)
+        };
+        let birth = NaiveDate::from_ymd_opt(
+            self.first.year() - age as i32 - 1,
+            r.range(1, 12) as u32,
+            r.range(1, 28) as u32,
+        )
+        .expect("date");
+        let patient = Patient {
+            birth_date: birth,
+            sex: Some(if r.chance(50) { Sex::Female } else { Sex::Male }),
+            tokutei_shikkan: None,
+        };
         let n_visits = *r.pick(&[1u32, 1, 1, 2, 2, 3]);
         let mut days: BTreeSet<u32> = BTreeSet::new();
         while days.len() < n_visits as usize {
             days.insert(r.range(1, self.days as u64) as u32);
         }
-        let first_kind = if r.chance(35) { VisitKind::First } else { VisitKind::Revisit };
+        let first_kind = if r.chance(35) {
+            VisitKind::First
+        } else {
+            VisitKind::Revisit
+        };
         let mut visits = Vec::new();
         for (k, day) in days.into_iter().enumerate() {
             let r = &mut self.rng;
             let date = self.first.with_day(day).expect("day in month");
             let after = r.chance(10);
-            let (h, m) = if after { (*r.pick(&[6u64, 7, 18, 19, 20, 21, 22, 23]), r.below(4) * 15) } else { (r.range(9, 16), r.below(4) * 15) };
-            let kind = if k == 0 { first_kind } else { VisitKind::Revisit };
+            let (h, m) = if after {
+                (*r.pick(&[6u64, 7, 18, 19, 20, 21, 22, 23]), r.below(4) * 15)
+            } else {
+                (r.range(9, 16), r.below(4) * 15)
+            };
+            let kind = if k == 0 {
+                first_kind
+            } else {
+                VisitKind::Revisit
+            };
             let myna = r.chance(40);
             let management = kind == VisitKind::Revisit && r.chance(40);
             let urgent = after && r.chance(50);
@@ -259,7 +383,13 @@ impl Generator {
                 items,
             });
         }
-        Claim { facility, patient, history: Vec::new(), visits, id: Some(format!("gen-{}-{}", self.seed, self.n)) }
+        Claim {
+            facility,
+            patient,
+            history: Vec::new(),
+            visits,
+            id: Some(format!("gen-{}-{}", self.seed, self.n)),
+        }
     }
 }
 
@@ -292,7 +422,13 @@ mod tests {
     fn months() {
         assert_eq!(parse_month("2024-07"), NaiveDate::from_ymd_opt(2024, 7, 1));
         assert_eq!(parse_month("2024-13"), None);
-        assert_eq!(month_end(NaiveDate::from_ymd_opt(2024, 2, 10).unwrap()), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
-        assert_eq!(month_end(NaiveDate::from_ymd_opt(2024, 12, 10).unwrap()), NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
+        assert_eq!(
+            month_end(NaiveDate::from_ymd_opt(2024, 2, 10).unwrap()),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(
+            month_end(NaiveDate::from_ymd_opt(2024, 12, 10).unwrap()),
+            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+        );
     }
 }

@@ -626,14 +626,14 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
                     listed_f.push(it);
                     continue;
                 }
-                if p.jisshi_handan == 2 {
-                    continue; // 判断料: month pass (kensa)
-                }
                 if let Some(b) = pediatric {
                     if igaku_kanri::PediatricBundle::of(p.code.0).is_none() && !igaku_kanri::kept_beside(b, p) {
                         remove_with_adds(set, st, d, s, count, "B001-2-hokatsu", b.source(), format!("included in {} on this visit", if b == igaku_kanri::PediatricBundle::Gairai { "小児科外来診療料" } else { "小児かかりつけ診療料" }), path, it.idx, &age_claimed, items, &ipath);
                         continue;
                     }
+                }
+                if p.jisshi_handan == 2 {
+                    continue; // 判断料: month pass (kensa)
                 }
                 if gairai_bundle {
                     if let Some(why) = gairai_hokatsu::bundled(p) {
@@ -1481,10 +1481,7 @@ fn kensa_handan(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, parsed: &[Vec<Parse
     // derived D026
     for &(g, code) in kensa::D026 {
         let Some(&(d, vi, _)) = performed.iter().find(|p| p.2 == g) else { continue };
-        if let Some(b) = monthly::already_billed(&[code], NaiveDate::MAX, monthly::Window::Month, &[], &[]).or_else(|| {
-            ctx.history.iter().chain(st.billed.iter()).find(|b| same_month(b.date) && b.code.0 == code).copied()
-        }) {
-            let _ = b;
+        if ctx.history.iter().chain(st.billed.iter()).any(|b| same_month(b.date) && b.code.0 == code) {
             continue;
         }
         match set.s.lookup(Code(code), d) {

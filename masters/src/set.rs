@@ -23,6 +23,7 @@ use crate::rows::{ChangeKind, Code, Comment, Drug, Kind, MasterRow, Material, Pr
 use crate::value::{self, format_date, RowCtx, OPEN_END};
 use chrono::NaiveDate;
 use serde::Serialize;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -105,12 +106,12 @@ impl<T> Version<T> {
 /// All versions of every code of one kind.
 #[derive(Debug)]
 pub struct Table<T> {
-    chains: HashMap<Code, Vec<Version<T>>>,
+    chains: FxHashMap<Code, Vec<Version<T>>>,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Table { chains: HashMap::new() }
+        Table { chains: FxHashMap::default() }
     }
 }
 
@@ -348,6 +349,7 @@ fn parse_file(
     src: &Source,
     ni: &NameInfo,
     file_idx: u16,
+    collect_all: bool,
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<Parsed, Error> {
     let display = src.path.as_str();
@@ -358,7 +360,7 @@ fn parse_file(
     let mut columns = 0usize;
     let mut any_unchanged = false;
     let letter = kind.letter().to_ascii_uppercase();
-    let mut seen: HashMap<(Code, String), u32> = HashMap::new();
+    let mut seen: FxHashMap<(Code, u32), u32> = FxHashMap::default();
     let n = {
         let on_row = |r: Result<(u64, RawRow), Error>| -> Result<(), Error> {
             let (line, raw) = match r {
@@ -409,7 +411,9 @@ fn parse_file(
                 any_unchanged = true;
             }
             // Complete rows must type-check now, so that errors point at the file row.
-            if matches!(ck, ChangeKind::Unchanged | ChangeKind::New | ChangeKind::Withdrawn) || ni.role == Some(Role::Full) {
+            // (When loading, the typed conversion of each final version reports the same errors
+            // at the row that made it; validation checks every row here.)
+            if collect_all && (matches!(ck, ChangeKind::Unchanged | ChangeKind::New | ChangeKind::Withdrawn) || ni.role == Some(Role::Full)) {
                 if let Err(e) = type_check(kind, ctx, &raw) {
                     if !field_errors.contains(&e) {
                         sink(Problem { severity: Severity::Error, error: e })?;
@@ -417,7 +421,7 @@ fn parse_file(
                     row_ok = false;
                 }
             }
-            let key = (code, raw.col(kind.valid_from_col()).to_string());
+            let key = (code, raw.col(kind.valid_from_col()).parse::<u32>().unwrap_or(0));
             if let Some(first) = seen.insert(key, line as u32) {
                 sink(Problem {
                     severity: Severity::Error,
@@ -477,11 +481,11 @@ fn build_chains(
     files: Vec<(u16, Parsed)>,
     withdrawn: &mut HashMap<Code, RowRef>,
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
-) -> Result<HashMap<Code, Vec<Building>>, Error> {
+) -> Result<FxHashMap<Code, Vec<Building>>, Error> {
     let vf_col = kind.valid_from_col();
     let vt_col = kind.valid_to_col();
     let cols = kind.columns();
-    let mut chains: HashMap<Code, Vec<Building>> = HashMap::new();
+    let mut chains: FxHashMap<Code, Vec<Building>> = FxHashMap::default();
     let mut supplement_skipped = 0usize;
     let mut order: Vec<(u16, Parsed)> = files;
     order.sort_by(|(_, a), (_, b)| (a.info.published, a.info.layer, a.info.role, &a.info.name).cmp(&(b.info.published, b.info.layer, b.info.role, &b.info.name)));
@@ -489,7 +493,8 @@ fn build_chains(
         let Parsed { info, rows } = p;
         let display = info.path.as_str();
         let full = info.role == Role::Full;
-        let mut present: std::collections::HashSet<Code> = std::collections::HashSet::with_capacity(if full { rows.len() } else { 0 });
+        let mut present: FxHashSet<Code> = FxHashSet::default();
+        present.reserve(if full { rows.len() } else { 0 });
         for (line, ck, code, raw) in rows {
             let (line, ck, code) = (&line, &ck, &code);
             let at = RowRef { file: fidx, line: *line };
@@ -603,7 +608,7 @@ fn build_chains(
     Ok(chains)
 }
 
-fn start_version(chains: &mut HashMap<Code, Vec<Building>>, code: Code, raw: RawRow, vf_col: usize, vt_col: usize, at: RowRef) {
+fn start_version(chains: &mut FxHashMap<Code, Vec<Building>>, code: Code, raw: RawRow, vf_col: usize, vt_col: usize, at: RowRef) {
     let valid_from = date_col(&raw, vf_col).unwrap_or(NaiveDate::MIN);
     let explicit_to = date_col(&raw, vt_col).unwrap_or(OPEN_END);
     let chain = chains.entry(code).or_default();
@@ -614,11 +619,12 @@ fn start_version(chains: &mut HashMap<Code, Vec<Building>>, code: Code, raw: Raw
 }
 
 fn finish<T: MasterRow>(
-    chains: HashMap<Code, Vec<Building>>,
+    chains: FxHashMap<Code, Vec<Building>>,
     files: &[FileInfo],
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<Table<T>, Error> {
-    let mut out: HashMap<Code, Vec<Version<T>>> = HashMap::with_capacity(chains.len());
+    let mut out: FxHashMap<Code, Vec<Version<T>>> = FxHashMap::default();
+    out.reserve(chains.len());
     for (code, chain) in chains {
         let mut versions = Vec::with_capacity(chain.len());
         let n = chain.len();
@@ -687,7 +693,7 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
             }
         };
         let idx = parsed.len() as u16;
-        match parse_file(src, &ni, idx, &mut sink) {
+        match parse_file(src, &ni, idx, collect_all, &mut sink) {
             Ok(p) => {
                 if let Some(prev) = seen_sha.get(&p.info.sha256) {
                     not_used.push(NotUsed { path: src.path.clone(), reason: format!("byte-identical to {prev}") });

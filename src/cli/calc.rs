@@ -19,7 +19,11 @@ pub struct CalcArgs {
 
 pub fn run(a: CalcArgs) -> i32 {
     let mut buf = Vec::new();
-    let read = if a.file == "-" { std::io::stdin().read_to_end(&mut buf).map(|_| ()) } else { std::fs::read(&a.file).map(|b| buf = b) };
+    let read = if a.file == "-" {
+        std::io::stdin().read_to_end(&mut buf).map(|_| ())
+    } else {
+        std::fs::read(&a.file).map(|b| buf = b)
+    };
     if let Err(e) = read {
         eprintln!("error: {}: {e}", a.file);
         return 2;
@@ -62,7 +66,15 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 pub fn print_table(out: &Outcome) {
-    println!("{:<10} {:<9} {} {:>6} {:>4} {:>7}  reason", "date", "code", pad("name", 40), "points", "×", "=");
+    println!(
+        "{:<10} {:<9} {} {:>6} {:>4} {:>7}  reason",
+        "date",
+        "code",
+        pad("name", 40),
+        "points",
+        "×",
+        "="
+    );
     for l in &out.lines {
         println!(
             "{:<10} {:<9} {} {:>6} {:>4} {:>7}  [{}] {}{}",
@@ -74,18 +86,33 @@ pub fn print_table(out: &Outcome) {
             l.points * l.count as i64,
             l.section,
             l.reason.rule,
-            if l.origin == engine::Origin::Derived { " (derived)" } else { "" }
+            if l.origin == engine::Origin::Derived {
+                " (derived)"
+            } else {
+                ""
+            }
         );
     }
     println!("{:>79}", format!("total {} 点", out.total_points));
     if !out.sections.is_empty() {
-        let s: Vec<String> = out.sections.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let s: Vec<String> = out
+            .sections
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
         println!("by 診療識別: {}", s.join(", "));
     }
     if !out.removed.is_empty() {
         println!("\nremoved:");
         for r in &out.removed {
-            println!("  {} {} {} — {}: {}", r.date, r.code, r.name, r.reason.rule, r.reason.detail.as_deref().unwrap_or(""));
+            println!(
+                "  {} {} {} — {}: {}",
+                r.date,
+                r.code,
+                r.name,
+                r.reason.rule,
+                r.reason.detail.as_deref().unwrap_or("")
+            );
         }
     }
     if !out.diagnostics.is_empty() {

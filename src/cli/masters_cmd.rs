@@ -45,14 +45,27 @@ pub fn run(cmd: MastersCmd) -> i32 {
                 2
             }
         },
-        MastersCmd::Show { code, date, history, masters, json } => show(&code, date.as_deref(), history, &masters, json),
+        MastersCmd::Show {
+            code,
+            date,
+            history,
+            masters,
+            json,
+        } => show(&code, date.as_deref(), history, &masters, json),
         MastersCmd::Validate { dir } => match masters::validate_dir(&dir) {
             Ok(problems) => {
-                let errors = problems.iter().filter(|p| p.severity == masters::Severity::Error).count();
+                let errors = problems
+                    .iter()
+                    .filter(|p| p.severity == masters::Severity::Error)
+                    .count();
                 for p in &problems {
                     println!("{p}");
                 }
-                eprintln!("{} error(s), {} warning(s)", errors, problems.len() - errors);
+                eprintln!(
+                    "{} error(s), {} warning(s)",
+                    errors,
+                    problems.len() - errors
+                );
                 if errors > 0 {
                     1
                 } else {
@@ -93,14 +106,25 @@ fn info(set: &MasterSet, json: bool) {
         return;
     }
     println!("master set: {}", set.origin);
-    println!("{:<5} {:<6} {:<10} {:>7} {:<64}  file", "kind", "role", "published", "rows", "sha256");
+    println!(
+        "{:<5} {:<6} {:<10} {:>7} {:<64}  file",
+        "kind", "role", "published", "rows", "sha256"
+    );
     for f in &set.files {
         let role = match (f.layer, f.role) {
             (masters::Layer::Supplement, _) => "suppl",
             (_, masters::Role::Full) => "full",
             (_, masters::Role::Delta) => "delta",
         };
-        println!("{:<5} {:<6} {:<10} {:>7} {}  {}", f.kind.letter(), role, f.published, f.rows, f.sha256, f.path);
+        println!(
+            "{:<5} {:<6} {:<10} {:>7} {}  {}",
+            f.kind.letter(),
+            role,
+            f.published,
+            f.rows,
+            f.sha256,
+            f.path
+        );
     }
     println!();
     for (k, codes, versions) in [
@@ -109,11 +133,24 @@ fn info(set: &MasterSet, json: bool) {
         (masters::Kind::T, set.t.len(), set.t.version_count()),
         (masters::Kind::C, set.c.len(), set.c.version_count()),
     ] {
-        println!("{} {}: {} codes, {} versions", k.letter(), k.name_ja(), codes, versions);
+        println!(
+            "{} {}: {} codes, {} versions",
+            k.letter(),
+            k.name_ja(),
+            codes,
+            versions
+        );
     }
     println!("\n電子点数表:");
     for f in &set.tensuhyo.files {
-        println!("  {:<5} {:?} {:>7} rows  {}  {}", f.table.id(), f.layer, f.rows, f.sha256, f.path);
+        println!(
+            "  {:<5} {:?} {:>7} rows  {}  {}",
+            f.table.id(),
+            f.layer,
+            f.rows,
+            f.sha256,
+            f.path
+        );
     }
     for m in &set.tensuhyo.missing {
         println!("  missing: {m} (its rules are not applied from data; see ARCHITECTURE.md)");
@@ -164,13 +201,24 @@ pub fn version_json(set: &MasterSet, v: AnyVersion<'_>) -> Value {
         AnyVersion::C(_) => {}
     }
     obj.insert("valid_from".into(), json!(v.valid_from().to_string()));
-    obj.insert("valid_to".into(), if v.valid_to() == masters::OPEN_END { Value::Null } else { json!(v.valid_to().to_string()) });
+    obj.insert(
+        "valid_to".into(),
+        if v.valid_to() == masters::OPEN_END {
+            Value::Null
+        } else {
+            json!(v.valid_to().to_string())
+        },
+    );
     obj.insert("file".into(), json!(origin.name));
     obj.insert("path".into(), json!(origin.path));
     obj.insert("line".into(), json!(v.origin().line));
     obj.insert(
         "patched_by".into(),
-        json!(v.patches().iter().map(|p| format!("{}:{}", set.file(*p).name, p.line)).collect::<Vec<_>>()),
+        json!(v
+            .patches()
+            .iter()
+            .map(|p| format!("{}:{}", set.file(*p).name, p.line))
+            .collect::<Vec<_>>()),
     );
     let typed = match v {
         AnyVersion::S(s) => serde_json::to_value(&s.row),
@@ -185,13 +233,24 @@ pub fn version_json(set: &MasterSet, v: AnyVersion<'_>) -> Value {
         .iter()
         .take(raw.len())
         .filter(|c| c.ty != masters::columns::ColType::Reserved)
-        .map(|c| (format!("{:03} {}", c.num, c.ident), json!({"name": c.name, "value": raw.col(c.num as usize)})))
+        .map(|c| {
+            (
+                format!("{:03} {}", c.num, c.ident),
+                json!({"name": c.name, "value": raw.col(c.num as usize)}),
+            )
+        })
         .collect();
     obj.insert("columns".into(), Value::Object(cols));
     Value::Object(obj)
 }
 
-fn show(code: &str, date: Option<&str>, history: bool, dir: &Option<PathBuf>, json_out: bool) -> i32 {
+fn show(
+    code: &str,
+    date: Option<&str>,
+    history: bool,
+    dir: &Option<PathBuf>,
+    json_out: bool,
+) -> i32 {
     let Some(code) = Code::parse(code) else {
         eprintln!("error: `{code}` is not a 9-digit master code");
         return 2;
@@ -253,7 +312,12 @@ fn show(code: &str, date: Option<&str>, history: bool, dir: &Option<PathBuf>, js
             } else {
                 eprintln!("  versions that exist:");
                 for v in &versions {
-                    eprintln!("  {} … {}  {}", v.valid_from(), fmt_to(v.valid_to()), v.name());
+                    eprintln!(
+                        "  {} … {}  {}",
+                        v.valid_from(),
+                        fmt_to(v.valid_to()),
+                        v.name()
+                    );
                 }
             }
             1
@@ -273,13 +337,22 @@ fn print_version(set: &MasterSet, v: AnyVersion<'_>) {
     let origin = set.file(v.origin());
     println!("{} [{}] {}", v.raw().col(3), v.kind().name_ja(), v.name());
     match v {
-        AnyVersion::S(s) => println!("  点数: {} ({:?})", s.row.points.normalize(), s.row.point_kind),
+        AnyVersion::S(s) => println!(
+            "  点数: {} ({:?})",
+            s.row.points.normalize(),
+            s.row.point_kind
+        ),
         AnyVersion::Y(y) => println!("  薬価: {} 円/{}", y.row.price, y.row.unit_name),
         AnyVersion::T(t) => println!("  金額: {} 円/{}", t.row.price, t.row.unit_name),
         AnyVersion::C(_) => {}
     }
     println!("  valid: {} … {}", v.valid_from(), fmt_to(v.valid_to()));
-    println!("  from: {}:{} (sha256 {})", origin.path, v.origin().line, &origin.sha256[..16]);
+    println!(
+        "  from: {}:{} (sha256 {})",
+        origin.path,
+        v.origin().line,
+        &origin.sha256[..16]
+    );
     for p in v.patches() {
         println!("  patched by: {}:{}", set.file(*p).path, p.line);
     }
@@ -334,7 +407,13 @@ fn print_tensuhyo(set: &MasterSet, code: Code, date: NaiveDate) {
         println!("  電子点数表: no rows name this code on {date}");
     }
     for r in k {
-        println!("  算定回数: {} {} 回 (特例 {}) [{}]", r["unit"].as_str().unwrap_or(""), r["max"], r["special"].as_str().unwrap_or(""), r["at"].as_str().unwrap_or(""));
+        println!(
+            "  算定回数: {} {} 回 (特例 {}) [{}]",
+            r["unit"].as_str().unwrap_or(""),
+            r["max"],
+            r["special"].as_str().unwrap_or(""),
+            r["at"].as_str().unwrap_or("")
+        );
     }
     for r in h {
         println!("  包括: {r}");

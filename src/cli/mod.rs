@@ -4,8 +4,12 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod batch;
 mod calc;
+mod diff;
+mod gen;
 mod masters_cmd;
+mod uke_cmd;
 
 #[derive(Parser)]
 #[command(name = "santei", version, about = "santei — 診療報酬算定エンジン (医科)")]
@@ -22,6 +26,17 @@ pub enum Command {
     Masters {
         #[command(subcommand)]
         cmd: masters_cmd::MastersCmd,
+    },
+    /// Compute many claims (JSON lines or a RECEIPTC.UKE), streamed, in parallel.
+    Batch(batch::BatchArgs),
+    /// What a revision (two master sets) or a date change does to the same claims.
+    Diff(diff::DiffArgs),
+    /// Generate realistic outpatient claims (JSON lines), deterministically.
+    Gen(gen::GenArgs),
+    /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert).
+    Uke {
+        #[command(subcommand)]
+        cmd: uke_cmd::UkeCmd,
     },
 }
 
@@ -48,5 +63,9 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Masters { cmd } => masters_cmd::run(cmd),
         Command::Calc(a) => calc::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Gen(a) => gen::run(a),
+        Command::Uke { cmd } => uke_cmd::run(cmd),
     }
 }

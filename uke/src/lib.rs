@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod check;
+pub mod claim;
 mod date;
 mod error;
 mod fields;

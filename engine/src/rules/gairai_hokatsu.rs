@@ -8,7 +8,7 @@
 //! bundled test (its 注加算, e.g. 特殊染色加算) go with it; 外来迅速検体検査加算 (通則3) does not.
 //!
 //! **Switch point**: this list is hand-coded because the 電子点数表 02包括テーブル is not staged.
-//! When that table is loaded, [`gairai_bundle_enabled`] must return false and the table decide.
+//! [`gairai_bundle_enabled`] turns it off as soon as the master set holds the published 02 table.
 //!
 //! ## 根拠
 //! - R6告示 A002 注6 (= R4告示 A002 注6, read; = R8, rules.md §1.3), H: イ 尿検査 D000–D002-2; ロ 糞便検査
@@ -29,11 +29,11 @@
 
 use masters::{MasterSet, Procedure};
 
-/// Whether the hand-coded 外来診療料 bundle is in force. TODO: return false once the 電子点数表
-/// `02包括テーブル.csv` is loaded into the master set, and let that table decide.
+/// Whether the hand-coded 外来診療料 bundle is in force: only while the set holds no published
+/// 電子点数表 `02包括テーブル.csv`; once it does, the checking stage ([`super::tensuhyo_check`]) applies
+/// the table instead. TODO: cross-check this list against the 02 table when it is staged.
 pub fn gairai_bundle_enabled(set: &MasterSet) -> bool {
-    let _ = set;
-    true
+    !set.tensuhyo.has_official(masters::tensuhyo::TableId::Hokatsu)
 }
 
 /// First date the list applies (the R4 点数表; data start).
@@ -44,9 +44,8 @@ pub const FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2022, 
 
 /// Tests of D003/D005 excluded from the bundle, by code (H, s_ALL20240201 and s_ALL20240531):
 /// カルプロテクチン（糞便）, ＨｂＡ１ｃ, ＴＫ活性, ＴｄＴ, 骨髄像 (and its 特殊染色加算), 造血器腫瘍細胞抗原検査.
-pub const TEST_EXCEPTIONS: &[u32] = &[
-    160210050, 160010010, 160143350, 160113310, 160010410, 160057410, 160010570, 160010670, 160010770, 160010870, 160010970, 160011070, 160011270, 160011370,
-];
+pub const TEST_EXCEPTIONS: &[u32] =
+    &[160210050, 160010010, 160143350, 160113310, 160010410, 160057410, 160010570, 160010670, 160010770, 160010870, 160010970, 160011070, 160011270, 160011370];
 
 /// 処置 in the bundle: (区分番号, 枝番, 項番 or 0 = every 項番), with the source.
 const SHOCHI: &[(u16, u8, u16, &str)] = &[
@@ -94,10 +93,9 @@ pub fn bundled(p: &Procedure) -> Option<&'static str> {
                 _ => None,
             }
         }
-        'J' if p.tbl_chapter == 2 => SHOCHI
-            .iter()
-            .find(|(k, e, kou, _)| *k == p.tbl_kubun && *e == p.tbl_eda && (*kou == 0 || *kou == p.tbl_kouban))
-            .map(|x| x.3),
+        'J' if p.tbl_chapter == 2 => {
+            SHOCHI.iter().find(|(k, e, kou, _)| *k == p.tbl_kubun && *e == p.tbl_eda && (*kou == 0 || *kou == p.tbl_kouban)).map(|x| x.3)
+        }
         _ => None,
     }
 }

@@ -90,7 +90,9 @@ pub const LADDERS: &[Ladder] = &[
     Ladder { group: 7, kubun: "D014", from: R4_FROM, to: None, steps: &[(2, 320), (3, 490)], source: "R4/R6告示 D014注1" },
     Ladder { group: 13, kubun: "D004-2", from: R4_FROM, to: None, steps: &[(2, 4000), (3, 6000), (4, 8000)], source: "R4/R6告示 D004-2注1" },
     Ladder { group: 14, kubun: "D004-2", from: R4_FROM, to: None, steps: &[(2, 8000), (3, 12000)], source: "R4/R6告示 D004-2注2" },
-    Ladder { group: 15, kubun: "D006-27", from: R6_FROM, to: None, steps: &[(2, 4000), (3, 6000), (4, 8000)], source: "R6告示 D006-27注1 (rules.md §3.2; M)" },
+    Ladder {
+        group: 15, kubun: "D006-27", from: R6_FROM, to: None, steps: &[(2, 4000), (3, 6000), (4, 8000)], source: "R6告示 D006-27注1 (rules.md §3.2; M)"
+    },
     Ladder { group: 15, kubun: "D006-27", from: R4_FROM, to: Some(R4_TO), steps: &[(2, 4000), (3, 6000)], source: "R4告示 D006-27注1" },
     Ladder { group: 16, kubun: "D006-27", from: R6_FROM, to: None, steps: &[(2, 8000), (3, 12000)], source: "R6告示 D006-27注2 (rules.md §3.2; M)" },
     Ladder { group: 16, kubun: "D006-27", from: R4_FROM, to: Some(R4_TO), steps: &[(2, 8000)], source: "R4告示 D006-27注2" },
@@ -268,7 +270,10 @@ mod tests {
         let x = d(2025, 1, 10);
         // D008: 3項目以上5項目以下 410, 6–7 623, 8以上 900.
         let l = ladder(2, x).unwrap();
-        assert_eq!((ladder_points(l, 2), ladder_points(l, 3), ladder_points(l, 6), ladder_points(l, 8)), (None, Some((3, 410)), Some((6, 623)), Some((8, 900))));
+        assert_eq!(
+            (ladder_points(l, 2), ladder_points(l, 3), ladder_points(l, 6), ladder_points(l, 8)),
+            (None, Some((3, 410)), Some((6, 623)), Some((8, 900)))
+        );
         // D013: 3 → 290, 4 → 360, 5+ → 425; D006: 3–4 → 530, 5+ → 722; D014: 2 → 320, 3+ → 490.
         assert_eq!(ladder_points(ladder(3, x).unwrap(), 4), Some((4, 360)));
         assert_eq!(ladder_points(ladder(6, x).unwrap(), 4), Some((3, 530)));

@@ -1,0 +1,198 @@
+//! Drives the C ABI from real callers:
+//!
+//! - `tests/c/test.c`, compiled with the system `cc` against `include/santei.h` and the
+//!   `libsantei.a` that cargo built for this test run (same profile), linked statically; run on
+//!   the staged data (`$SANTEI_DATA`, default `../shared/data`) or, when absent, on the embedded
+//!   default set; the expected totals come from the Rust engine directly.
+//! - the same binary under valgrind (default masters, fewer iterations), when valgrind is
+//!   installed (skipped loudly otherwise): zero errors, zero definite/indirect leaks.
+//! - `examples/python/santei_example.py` through ctypes against `libsantei.so`.
+
+use engine::{Engine, Options};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+fn ffi_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn workspace_dir() -> PathBuf {
+    ffi_dir().parent().expect("ffi/ has a parent").to_path_buf()
+}
+
+/// Where this run's `libsantei.a` / `libsantei.so` are: the test binary is
+/// `target/<profile>/deps/c_api-HASH`, and `cargo test` writes the library's cdylib and
+/// staticlib (built for this run, same profile; they carry no hash) into that `deps/` dir
+/// (`cargo build` also copies them up to `target/<profile>/`).
+fn lib_file(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let deps = exe.parent().expect("deps dir");
+    let candidates = [Some(deps), deps.parent()];
+    for dir in candidates.into_iter().flatten() {
+        let p = dir.join(name);
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!(
+        "{name} is not in {} or its parent: cargo builds it with this test (crate-type cdylib + staticlib); \
+         run the test through `cargo test -p santei-ffi`",
+        deps.display()
+    );
+}
+
+/// The staged SSK data: `$SANTEI_DATA`, else `<workspace>/../shared/data`; None when absent.
+fn data_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("SANTEI_DATA") {
+        Some(d) => PathBuf::from(d),
+        None => workspace_dir().join("../shared/data"),
+    };
+    dir.is_dir().then_some(dir)
+}
+
+/// The claims the C caller computes: every `examples/*.json` and `ffi/tests/claims/multi-visit.json`.
+fn claim_paths() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace_dir().join("examples"))
+        .expect("read examples/")
+        .map(|e| e.expect("examples/ entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no examples/*.json");
+    paths.push(ffi_dir().join("tests/claims/multi-visit.json"));
+    paths
+}
+
+fn rejected_claim() -> PathBuf {
+    ffi_dir().join("tests/claims/rejected-by-rules.json")
+}
+
+/// `PATH=TOTAL` arguments, the totals computed by the Rust engine over `set`.
+fn expected_args(set: masters::MasterSet) -> Vec<String> {
+    let engine = Engine::new(Arc::new(set));
+    let rejected = engine
+        .calculate_json(&std::fs::read(rejected_claim()).expect("read rejected-by-rules.json"), Options::default())
+        .expect("rejected-by-rules.json parses");
+    assert!(rejected.has_errors(), "rejected-by-rules.json should carry an error diagnostic");
+    claim_paths()
+        .into_iter()
+        .map(|p| {
+            let json = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let out = engine.calculate_json(&json, Options::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            format!("{}={}", p.display(), out.total_points)
+        })
+        .collect()
+}
+
+/// Compiles `tests/c/test.c` once per test binary run.
+fn c_test_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let lib = lib_file("libsantei.a");
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("santei_c_test");
+        let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+        let status = Command::new(&cc)
+            .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1", "-pthread"])
+            .arg("-I")
+            .arg(ffi_dir().join("include"))
+            .arg(ffi_dir().join("tests/c/test.c"))
+            .arg(&lib)
+            .args(["-lpthread", "-ldl", "-lm"])
+            .arg("-o")
+            .arg(&out)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+        assert!(status.success(), "compiling tests/c/test.c failed");
+        out
+    })
+}
+
+/// Runs a command with a time limit, echoing its output; returns whether it exited 0.
+fn run_with_limit(cmd: &mut Command, limit: Duration) -> bool {
+    eprintln!("running: {cmd:?}");
+    let mut child = cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit()).spawn().expect("spawn");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            eprintln!("exited with {status} after {:.1} s", start.elapsed().as_secs_f64());
+            return status.success();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn c_caller() {
+    let bin = c_test_binary();
+    let mut cmd = Command::new(bin);
+    let set = match data_dir() {
+        Some(dir) => {
+            cmd.arg("--masters").arg(&dir);
+            masters::load_dir(&dir).expect("load the staged data")
+        }
+        None => {
+            eprintln!(
+                "!!! SANTEI_DATA / ../shared/data is absent: the C caller runs on the embedded default masters \
+                 (santei_masters_open_default) instead !!!"
+            );
+            cmd.arg("--default");
+            masters::load_default().expect("load the default masters")
+        }
+    };
+    cmd.args(["--threads", "8", "--iters", "200"]).arg("--rejected").arg(rejected_claim());
+    cmd.args(expected_args(set));
+    assert!(run_with_limit(&mut cmd, Duration::from_secs(600)), "the C caller failed (see FAIL lines above)");
+}
+
+#[test]
+fn c_caller_under_valgrind() {
+    if Command::new("valgrind").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+        eprintln!("!!! valgrind is not installed: the valgrind run of the C caller is SKIPPED (apt-get install valgrind) !!!");
+        return;
+    }
+    let bin = c_test_binary();
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--quiet",
+        "--error-exitcode=1",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--show-leak-kinds=definite,indirect",
+    ]);
+    // The embedded default masters keep the run short (the full data loads ~50x slower under
+    // valgrind); every code path of the C caller is still taken.
+    cmd.arg(bin).arg("--default").args(["--threads", "8", "--iters", "8"]).arg("--rejected").arg(rejected_claim());
+    cmd.args(expected_args(masters::load_default().expect("load the default masters")));
+    assert!(run_with_limit(&mut cmd, Duration::from_secs(600)), "valgrind reported errors or leaks in the C caller (see above)");
+}
+
+#[test]
+fn python_ctypes_example() {
+    if Command::new("python3").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+        eprintln!("!!! python3 is not installed: the ctypes example is SKIPPED !!!");
+        return;
+    }
+    let so = lib_file("libsantei.so");
+    let claim = workspace_dir().join("examples/first-visit-dx.json");
+    let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
+    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
+    let out = Command::new("python3")
+        .arg(ffi_dir().join("examples/python/santei_example.py"))
+        .arg("--lib")
+        .arg(&so)
+        .arg(&claim)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "santei_example.py failed:\n{stdout}\n{stderr}");
+    let line = format!("total_points {}", want.total_points);
+    assert!(stdout.lines().any(|l| l.trim() == line), "santei_example.py should print `{line}`:\n{stdout}\n{stderr}");
+}

@@ -1,0 +1,594 @@
+//! `santei batch --in FILE --out FILE [--masters DIR] [--threads N] [--facility FILE]
+//! [--as-of DATE] [--trace]`: many claims, streamed.
+//!
+//! Input (`-` = standard input) is JSON lines (one claim per line) or a 医科 RECEIPTC.UKE, told
+//! apart by content: a UKE starts with the record `IR,` (ASCII, so no decoding is needed to
+//! see it), JSON with `{`. Output (`-` = standard output) is JSON lines, one per input claim, in
+//! input order:
+//! - JSON lines: `{"line": N, "result": {…Outcome…}}` or `{"line": N, "error": {"path", "message"}}`
+//!   (N is the 1-based line number; blank lines are skipped);
+//! - UKE: `{"receipt": order, "record": RE record number, "result": …, "unpriced": […],
+//!   "assumptions": […], "comparison": {…}}` or `{"receipt": …, "record": …, "error": …}`; an
+//!   error outside any receipt (IR, GO, a cut file) has `"receipt": null`.
+//!
+//! Memory is bounded: chunks of `--chunk` claims (4096) are read, computed in parallel on a
+//! local rayon pool of `--threads` threads, written in order, and dropped. A progress bar goes
+//! to stderr only when stderr is a terminal; a one-line summary always ends the run (read =
+//! computed + failed). Exit status: 0 every claim computed, 1 some failed, 2 bad usage or IO.
+
+use chrono::NaiveDate;
+use clap::Args;
+use engine::claim::Facility;
+use engine::{Engine, Options, Outcome};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{self, BufRead, BufReader, BufWriter, Cursor, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct BatchArgs {
+    /// JSON lines or a RECEIPTC.UKE; `-` for standard input.
+    #[arg(long = "in")]
+    pub input: String,
+    /// JSON lines output; `-` for standard output.
+    #[arg(long = "out")]
+    pub output: String,
+    #[arg(long)]
+    pub masters: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Facility facts for UKE input (the claim format's `facility` object, JSON).
+    #[arg(long)]
+    pub facility: Option<PathBuf>,
+    /// Re-date every claim into the month of DATE (YYYY-MM-DD) for what-if pricing.
+    #[arg(long = "as-of")]
+    pub as_of: Option<NaiveDate>,
+    /// Fill `reason.detail` with the decision trace (slower).
+    #[arg(long)]
+    pub trace: bool,
+    /// Claims per chunk.
+    #[arg(long, default_value_t = 4096)]
+    pub chunk: usize,
+}
+
+/// One input claim, before parsing.
+pub enum Input {
+    /// A JSON line and its 1-based line number.
+    Line(u64, Vec<u8>),
+    /// A receipt (or the error that replaced it).
+    Receipt(Box<Result<uke::Receipt, uke::UkeError>>),
+}
+
+enum Kind {
+    Jsonl {
+        reader: Box<dyn BufRead + Send>,
+        line: u64,
+    },
+    Uke(Box<uke::Receipts<Box<dyn BufRead + Send>>>),
+}
+
+/// A stream of input claims from a file or standard input.
+pub struct Source {
+    kind: Kind,
+    /// Bytes read so far (for the progress bar).
+    pub read_bytes: Arc<AtomicU64>,
+    /// File size, when known.
+    pub size: Option<u64>,
+}
+
+struct Counting<R> {
+    inner: R,
+    n: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n.fetch_add(k as u64, Ordering::Relaxed);
+        Ok(k)
+    }
+}
+
+impl Source {
+    /// Opens `path` (`-` = stdin) and tells JSON lines from UKE by the first bytes.
+    pub fn open(path: &str) -> io::Result<Source> {
+        let (raw, size): (Box<dyn Read + Send>, Option<u64>) = if path == "-" {
+            (Box::new(io::stdin()), None)
+        } else {
+            let f = std::fs::File::open(path)?;
+            let size = f.metadata().ok().map(|m| m.len());
+            (Box::new(f), size)
+        };
+        let read_bytes = Arc::new(AtomicU64::new(0));
+        let mut raw = Counting {
+            inner: raw,
+            n: read_bytes.clone(),
+        };
+        // Peek at the first non-blank bytes (reads may return little at a time on a pipe).
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let significant = head
+                .iter()
+                .skip_while(|b: &&u8| {
+                    b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF
+                })
+                .count();
+            if significant >= 3 {
+                break;
+            }
+            let k = raw.read(&mut buf)?;
+            if k == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..k]);
+        }
+        let is_uke = head
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .is_some_and(|i| head[i..].starts_with(b"IR,"));
+        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
+            1 << 16,
+            Cursor::new(head).chain(raw),
+        ));
+        let kind = if is_uke {
+            Kind::Uke(Box::new(uke::UkeReader::new(reader).receipts()))
+        } else {
+            Kind::Jsonl { reader, line: 0 }
+        };
+        Ok(Source {
+            kind,
+            read_bytes,
+            size,
+        })
+    }
+
+    pub fn is_uke(&self) -> bool {
+        matches!(self.kind, Kind::Uke(_))
+    }
+
+    /// Reads up to `n` claims into `out`. An empty `out` means the input is exhausted.
+    pub fn next_chunk(&mut self, n: usize, out: &mut Vec<Input>) -> io::Result<()> {
+        match &mut self.kind {
+            Kind::Jsonl { reader, line } => {
+                while out.len() < n {
+                    let mut buf = Vec::new();
+                    if reader.read_until(b'\n', &mut buf)? == 0 {
+                        break;
+                    }
+                    *line += 1;
+                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    out.push(Input::Line(*line, buf));
+                }
+            }
+            Kind::Uke(receipts) => {
+                for r in receipts.by_ref().take(n) {
+                    out.push(Input::Receipt(Box::new(r)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `{"path", "message"}` of an error record.
+#[derive(Serialize)]
+pub struct ErrorRec {
+    pub path: String,
+    pub message: String,
+}
+
+impl ErrorRec {
+    pub fn claim(e: &engine::ClaimError) -> ErrorRec {
+        ErrorRec {
+            path: e.path().to_string(),
+            message: e.message().to_string(),
+        }
+    }
+    pub fn uke(e: &uke::UkeError) -> ErrorRec {
+        let mut path = format!("record {}", e.record_number());
+        if let Some(f) = e.field() {
+            path.push_str(&format!(", field {f}"));
+            if let Some(n) = e.field_name() {
+                path.push_str(&format!(" ({n})"));
+            }
+        }
+        ErrorRec {
+            path,
+            message: e.kind().to_string(),
+        }
+    }
+    pub fn convert(e: &uke::claim::ConvertError) -> ErrorRec {
+        ErrorRec {
+            path: e.path.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// Where an output record comes from.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Tag {
+    Line { line: u64 },
+    Receipt { receipt: Option<usize>, record: u64 },
+}
+
+impl Tag {
+    pub fn of_receipt(r: &Result<uke::Receipt, uke::UkeError>) -> Tag {
+        match r {
+            Ok(r) => Tag::Receipt {
+                receipt: Some(r.order),
+                record: r.record_number,
+            },
+            Err(e) => match e.receipt() {
+                Some(rr) => Tag::Receipt {
+                    receipt: Some(rr.order),
+                    record: rr.record_number,
+                },
+                None => Tag::Receipt {
+                    receipt: None,
+                    record: e.record_number(),
+                },
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Rec<'a> {
+    #[serde(flatten)]
+    tag: Tag,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<&'a Outcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unpriced: Option<&'a [uke::claim::Unpriced]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumptions: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<&'a uke::claim::Comparison>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorRec>,
+}
+
+/// One computed output record.
+pub struct Done {
+    bytes: Vec<u8>,
+    ok: bool,
+    points: i64,
+    unpriced: usize,
+    matches: bool,
+}
+
+/// Everything a worker needs, shared read-only.
+pub struct Job<'a> {
+    pub engine: &'a Engine,
+    pub facility: Option<&'a Facility>,
+    pub as_of: Option<NaiveDate>,
+    pub opts: Options,
+}
+
+impl Job<'_> {
+    /// A JSON-line claim, parsed and re-dated as asked.
+    pub fn parse_line(&self, bytes: &[u8]) -> Result<engine::Claim, engine::ClaimError> {
+        // Fast path without path tracking; a bad line is parsed again to name its JSON path.
+        let mut c = match serde_json::from_slice::<engine::Claim>(bytes) {
+            Ok(c) => c,
+            Err(_) => engine::parse_claim(bytes)?,
+        };
+        if let Some(d) = self.as_of {
+            engine::diff::redate_claim(&mut c, d);
+        }
+        Ok(c)
+    }
+
+    /// A receipt converted (masters of this job's engine give the time classes).
+    pub fn convert(
+        &self,
+        r: &uke::Receipt,
+    ) -> Result<uke::claim::Converted, uke::claim::ConvertError> {
+        let o = uke::claim::ConvertOptions {
+            facility: self.facility,
+            as_of: self.as_of,
+            masters: Some(self.engine.masters()),
+        };
+        uke::claim::convert(r, &o)
+    }
+
+    fn run(&self, input: Input) -> Done {
+        let mut done = Done {
+            bytes: Vec::with_capacity(2048),
+            ok: false,
+            points: 0,
+            unpriced: 0,
+            matches: false,
+        };
+        let rec = |tag: Tag, error: ErrorRec| Rec {
+            tag,
+            result: None,
+            unpriced: None,
+            assumptions: None,
+            comparison: None,
+            error: Some(error),
+        };
+        match input {
+            Input::Line(line, bytes) => {
+                let tag = Tag::Line { line };
+                match self
+                    .parse_line(&bytes)
+                    .and_then(|c| self.engine.calculate_with(&c, self.opts))
+                {
+                    Ok(o) => {
+                        done.ok = true;
+                        done.points = o.total_points;
+                        write_rec(
+                            &mut done.bytes,
+                            &Rec {
+                                tag,
+                                result: Some(&o),
+                                unpriced: None,
+                                assumptions: None,
+                                comparison: None,
+                                error: None,
+                            },
+                        );
+                    }
+                    Err(e) => write_rec(&mut done.bytes, &rec(tag, ErrorRec::claim(&e))),
+                }
+            }
+            Input::Receipt(r) => {
+                let tag = Tag::of_receipt(&r);
+                let receipt = match *r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        write_rec(&mut done.bytes, &rec(tag, ErrorRec::uke(&e)));
+                        return done;
+                    }
+                };
+                let conv = match self.convert(&receipt) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        write_rec(&mut done.bytes, &rec(tag, ErrorRec::convert(&e)));
+                        return done;
+                    }
+                };
+                match uke::claim::recalculate(self.engine, &conv, self.opts) {
+                    Ok(x) => {
+                        done.ok = true;
+                        done.points = x.outcome.total_points;
+                        done.unpriced = x.unpriced.len();
+                        done.matches = x.comparison.matches();
+                        write_rec(
+                            &mut done.bytes,
+                            &Rec {
+                                tag,
+                                result: Some(&x.outcome),
+                                unpriced: Some(&x.unpriced),
+                                assumptions: Some(&conv.assumptions),
+                                comparison: Some(&x.comparison),
+                                error: None,
+                            },
+                        );
+                    }
+                    Err(e) => write_rec(&mut done.bytes, &rec(tag, ErrorRec::claim(&e))),
+                }
+            }
+        }
+        done
+    }
+}
+
+fn write_rec(buf: &mut Vec<u8>, r: &Rec<'_>) {
+    // Serializing plain data into memory cannot fail.
+    serde_json::to_writer(&mut *buf, r).expect("serialize record");
+    buf.push(b'\n');
+}
+
+/// A rayon pool of `threads` threads (default: all cores).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err("--threads must be at least 1".into());
+        }
+        b = b.num_threads(n);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Reads chunks from `src`, maps each input with `f` in parallel on `pool`, and hands the
+/// results to `sink` in input order. A reader thread reads the next chunk while the pool
+/// computes the current one (at most three chunks in memory: being read, queued, computed).
+pub fn run_chunks<T: Send>(
+    src: &mut Source,
+    pool: &rayon::ThreadPool,
+    chunk: usize,
+    f: impl Fn(Input) -> T + Sync,
+    mut sink: impl FnMut(T) -> io::Result<()>,
+) -> io::Result<()> {
+    let chunk = chunk.max(1);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<Input>>>(1);
+        let reader = scope.spawn(move || loop {
+            let mut inputs = Vec::with_capacity(chunk);
+            let r = src.next_chunk(chunk, &mut inputs).map(|_| inputs);
+            let stop = !matches!(&r, Ok(v) if !v.is_empty());
+            // The receiver stops early only on an output error; nothing left to do then.
+            if tx.send(r).is_err() || stop {
+                return;
+            }
+        });
+        let mut result = Ok(());
+        for inputs in rx.iter() {
+            let mut inputs = match inputs {
+                Ok(v) if v.is_empty() => break,
+                Ok(v) => v,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
+            let results: Vec<T> = pool.install(|| inputs.par_drain(..).map(&f).collect());
+            if let Err(e) = results.into_iter().try_for_each(&mut sink) {
+                result = Err(e);
+                break;
+            }
+        }
+        drop(rx);
+        let _ = reader.join();
+        result
+    })
+}
+
+/// Opens `path` for writing (`-` = stdout), buffered.
+pub fn create_out(path: &str) -> io::Result<Box<dyn Write>> {
+    Ok(if path == "-" {
+        Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
+    } else {
+        Box::new(BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(path)?,
+        ))
+    })
+}
+
+/// Reads `--facility FILE` (the claim format's `facility` object).
+pub fn read_facility(p: &Option<PathBuf>) -> Result<Option<Facility>, String> {
+    let Some(p) = p else { return Ok(None) };
+    let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| format!("{}: facility: {e}", p.display()))
+}
+
+/// A progress bar on stderr when it is a terminal.
+pub fn progress(src: &Source) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = match src.size {
+        Some(n) => {
+            let pb = ProgressBar::new(n);
+            pb.set_style(
+                ProgressStyle::with_template(
+                    "{bar:24} {bytes}/{total_bytes} {msg} {elapsed} eta {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            pb
+        }
+        None => {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} {bytes} {msg} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb
+        }
+    };
+    Some(pb)
+}
+
+pub fn run(a: BatchArgs) -> i32 {
+    let started = Instant::now();
+    let facility = match read_facility(&a.facility) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let set = match super::load_masters(&a.masters) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: masters: {e}");
+            return 2;
+        }
+    };
+    let engine = Engine::new(Arc::new(set));
+    let pool = match pool(a.threads) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut src = match Source::open(&a.input) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.input);
+            return 2;
+        }
+    };
+    let mut out = match create_out(&a.output) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.output);
+            return 2;
+        }
+    };
+    let job = Job {
+        engine: &engine,
+        facility: facility.as_ref(),
+        as_of: a.as_of,
+        opts: Options { trace: a.trace },
+    };
+    let pb = progress(&src);
+    let counter = src.read_bytes.clone();
+    let uke_input = src.is_uke();
+    let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
+        (0u64, 0u64, 0u64, 0i64, 0u64, 0u64);
+    let res = run_chunks(
+        &mut src,
+        &pool,
+        a.chunk,
+        |i| job.run(i),
+        |d: Done| {
+            read += 1;
+            if d.ok {
+                computed += 1;
+                points += d.points;
+            } else {
+                failed += 1;
+            }
+            unpriced += d.unpriced as u64;
+            matching += d.matches as u64;
+            if let Some(pb) = &pb {
+                if read % 1024 == 0 {
+                    pb.set_position(counter.load(Ordering::Relaxed));
+                    pb.set_message(format!("{read} claims"));
+                }
+            }
+            out.write_all(&d.bytes)
+        },
+    )
+    .and_then(|_| out.flush());
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut line = format!(
+        "santei batch: read {read}, computed {computed}, failed {failed}, total {points} 点, {secs:.2} s, {:.0} claims/s",
+        read as f64 / secs.max(1e-9)
+    );
+    if uke_input {
+        line.push_str(&format!("; UKE: {unpriced} unpriced lines, {matching} of {computed} receipts match the recorded totals"));
+    }
+    eprintln!("{line}");
+    if let Err(e) = res {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    if failed > 0 {
+        1
+    } else {
+        0
+    }
+}
