@@ -335,6 +335,12 @@ fn visit(
                 removed_s(set, st, d, row, 1, Origin::Input, "monthly", "R6告示 A000注15/16 (月1回)", format!("already billed this month ({} on {}): 月1回", b.code, b.date), Some(ipath(it.idx)));
                 continue;
             }
+            if iryo_dx::JOHO_REVISIT_CODES.contains(&it.code.0) {
+                if let Some(b) = monthly::already_billed(iryo_dx::JOHO_REVISIT_CODES, d, monthly::Window::ThreeMonths, &ctx.history, &st.billed) {
+                    removed_s(set, st, d, row, 1, Origin::Input, "monthly", "R6告示 A001注19, A002注10 (3月に1回)", format!("billed on {} ({}): 3月に1回", b.date, b.code), Some(ipath(it.idx)));
+                    continue;
+                }
+            }
         }
         let (detail, rule) = match same {
             Some(p) => {

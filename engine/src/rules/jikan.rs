@@ -110,8 +110,11 @@ pub fn classify(ctx: &Ctx<'_>, v: &Visit) -> (Class, String, Option<&'static str
     let holiday = calendar::is_fee_holiday(d);
     let late = calendar::is_late_night(min);
     let night = calendar::is_outside_standard_day(d, min);
+    // 表示診療時間 are given per weekday; a Sunday is covered by weekday 7. A national holiday
+    // or 12/29–1/3 on another weekday counts as closed (clinics rarely post hours for them).
+    let posted_holiday_hours = d.weekday() == chrono::Weekday::Sun;
     let (within, assumed) = match within_hours(ctx, d, min) {
-        Some(w) => (w && !holiday, None),
+        Some(w) => (w && (!holiday || posted_holiday_hours), None),
         None => (!holiday && !night, Some("NO_HOURS")),
     };
     let age_lt6 = ctx.age_years(d) < 6;
