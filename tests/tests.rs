@@ -1,4 +1,3 @@
-mod masters_data;
 // Golden corpus of the engine core: tests/cases/<id>/{claim,expected}.json, insta snapshots of each result.
 mod golden;
 // Bad claims → errors naming the JSON path (inline snapshots), and random claims never panic.

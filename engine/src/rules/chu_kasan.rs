@@ -19,7 +19,7 @@
 //!   that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15); H).
 //! - Patient-specific 加算 are never derived, only checked when listed: 発熱患者等対応加算 (A000注11
 //!   ただし書), 地域包括診療加算 / 認知症地域包括診療加算 (A001注12–13: patients with the listed chronic
-//!   diseases), 看護師等遠隔診療補助加算 (A001注20). H.
+//!   diseases), 看護師等遠隔診療補助加算 (A001注20; and its 外来診療料 version 112709370, A002). H.
 //! - 電話等再診 carries no 注8, 注12, 注13, 注15–注20 加算 (A001注9; H).
 //!
 //! ## 使うマスタ項目
@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 use masters::{AgeBound, Code, HospClinic, InOut, MasterSet, Procedure, Version};
 
 /// Add-ons that depend on the patient, never derived (see module docs).
-pub const PATIENT_SPECIFIC: &[u32] = &[111702970, 112708670, 112021770, 112017270, 112021870, 112017570, 112709070];
+pub const PATIENT_SPECIFIC: &[u32] = &[111702970, 112708670, 112021770, 112017270, 112021870, 112017570, 112709070, 112709370];
 /// 明細書発行体制等加算 (A001注11).
 pub const MEISAISHO: u32 = 112015770;
 /// Families a 電話等再診 may not carry (A001注9): 地域包括, 感染対策 family, 看護師等遠隔.

@@ -28,7 +28,6 @@ use crate::outcome::{Diagnostic, Level, Line, Reason, Removed};
 use chrono::{Datelike, NaiveDate};
 use masters::tensuhyo::{HaihanKubun, HaihanRow, HaihanScope, KaisuRow, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan};
 use masters::Code;
-use std::collections::HashMap;
 
 fn provenance(t: &Tensuhyo, layer: TableLayer, at: masters::tensuhyo::TableRowRef) -> String {
     let origin = match layer {
@@ -131,87 +130,121 @@ fn haihan(
     history: &[Billed],
     code_of: impl Fn(&Line) -> Option<Code>,
 ) {
-    // Billed codes of the claim (by code → slot indexes).
-    let mut by_code: HashMap<Code, Vec<usize>> = HashMap::new();
-    for (i, l) in slots.iter().enumerate() {
-        if let Some(c) = l.as_ref().and_then(&code_of) {
-            if l.as_ref().is_some_and(|l| l.points != 0 || l.count > 0) {
-                by_code.entry(c).or_default().push(i);
+    let codes: Vec<Option<Code>> = slots.iter().map(|l| l.as_ref().and_then(&code_of)).collect();
+    // The distinct codes of the claim and of the history: the only possible partners.
+    let mut partners: Vec<Code> = codes.iter().flatten().copied().chain(history.iter().map(|h| h.code)).collect();
+    partners.sort_unstable();
+    partners.dedup();
+    let mut warned: Vec<(u16, u32)> = Vec::new();
+    for i in 0..slots.len() {
+        let Some(ac) = codes[i] else { continue };
+        for scope in HaihanScope::ALL {
+            // Rows with ① = ac, sorted by ②; the tables hold both directions of every pair.
+            let rows = t.haihan(scope, ac);
+            if rows.is_empty() {
+                continue;
+            }
+            for &bc in &partners {
+                if bc == ac {
+                    continue;
+                }
+                let lo = rows.partition_point(|r| r.code2 < bc);
+                for r in rows[lo..].iter().take_while(|r| r.code2 == bc) {
+                    let Some(a) = slots[i].as_ref() else { break };
+                    if !r.covers(a.date) {
+                        continue;
+                    }
+                    apply_pair(t, slots, removed, diags, history, &codes, &mut warned, i, ac, bc, r);
+                }
+                if slots[i].is_none() {
+                    break;
+                }
+            }
+            if slots[i].is_none() {
+                break;
             }
         }
     }
-    let mut warned: Vec<(u16, u32)> = Vec::new();
-    for i in 0..slots.len() {
-        let Some(a) = slots[i].clone() else { continue };
-        let Some(ac) = code_of(&a) else { continue };
-        let rows: Vec<&HaihanRow> = t.haihan_pairs_on(ac, a.date).collect();
-        for r in rows {
-            let Some(bc) = r.other(ac) else { continue };
-            let rule_src = format!("医科電子点数表 03 背反テーブル ({})", r.scope.name_ja());
-            // Against history (month / week / day scopes): history always stays.
-            if matches!(r.scope, HaihanScope::Month | HaihanScope::Week | HaihanScope::Day) {
-                let hit = history.iter().find(|h| {
-                    h.code == bc
-                        && match r.scope {
-                            HaihanScope::Month => (h.date.year(), h.date.month()) == (a.date.year(), a.date.month()),
-                            HaihanScope::Week => same_week(h.date, a.date),
-                            _ => h.date == a.date,
-                        }
-                });
-                if let Some(h) = hit {
-                    if slots[i].is_none() {
-                        break;
-                    }
-                    let drop_a = match r.kubun {
-                        HaihanKubun::KeepFirst => r.code1 != ac,
-                        HaihanKubun::KeepSecond => r.code2 != ac,
-                        _ => true,
-                    };
-                    if r.special != SpecialCondition::Unconditional {
-                        note(diags, &mut warned, t, r, &a);
-                    } else if drop_a {
-                        let why = format!("{} {} billed on {} ({}): 背反 {:?}, {}", bc, "(history)", h.date, r.scope.name_ja(), r.kubun, provenance(t, r.meta.layer, r.meta.at));
-                        remove(slots, removed, i, "tensuhyo-03-haihan", rule_src.clone(), why);
-                    }
-                    continue;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_pair(
+    t: &Tensuhyo,
+    slots: &mut [Option<Line>],
+    removed: &mut Vec<Removed>,
+    diags: &mut Vec<Diagnostic>,
+    history: &[Billed],
+    codes: &[Option<Code>],
+    warned: &mut Vec<(u16, u32)>,
+    i: usize,
+    ac: Code,
+    bc: Code,
+    r: &HaihanRow,
+) {
+    let Some(a) = slots[i].as_ref() else { return };
+    let (a_date, a_visit, a_pts) = (a.date, a.visit, a.points * a.count as i64);
+    let rule_src = || format!("医科電子点数表 03 背反テーブル ({})", r.scope.name_ja());
+    // Against history (day / month / week scopes): a history line always stays.
+    if matches!(r.scope, HaihanScope::Month | HaihanScope::Week | HaihanScope::Day) {
+        let hit = history.iter().find(|h| {
+            h.code == bc
+                && match r.scope {
+                    HaihanScope::Month => (h.date.year(), h.date.month()) == (a_date.year(), a_date.month()),
+                    HaihanScope::Week => same_week(h.date, a_date),
+                    _ => h.date == a_date,
                 }
+        });
+        if let Some(h) = hit {
+            let drop_a = match r.kubun {
+                HaihanKubun::KeepFirst => r.code1 != ac,
+                HaihanKubun::KeepSecond => r.code2 != ac,
+                _ => true,
+            };
+            if r.special != SpecialCondition::Unconditional {
+                note(diags, warned, t, r, slots[i].as_ref().expect("present"));
+            } else if drop_a {
+                let why = format!("{bc} billed on {} (history): 背反 {} {:?}, {}", h.date, r.scope.name_ja(), r.kubun, provenance(t, r.meta.layer, r.meta.at));
+                remove(slots, removed, i, "tensuhyo-03-haihan", rule_src(), why);
             }
-            let partners: Vec<usize> = by_code.get(&bc).cloned().unwrap_or_default();
-            for j in partners {
-                if j == i || slots[i].is_none() {
-                    continue;
-                }
-                let Some(b) = slots[j].clone() else { continue };
-                if !in_scope(r.scope, &a, &b) {
-                    continue;
-                }
-                if r.special != SpecialCondition::Unconditional {
-                    note(diags, &mut warned, t, r, &a);
-                    continue;
-                }
-                let (drop, policy) = match r.kubun {
-                    HaihanKubun::KeepFirst => (if r.code1 == ac { j } else { i }, "背反区分 1: ① is billed"),
-                    HaihanKubun::KeepSecond => (if r.code2 == ac { j } else { i }, "背反区分 2: ② is billed"),
-                    _ => {
-                        // 3 (either): keep the one billed first; on the same visit the higher points.
-                        let a_first = (a.date, a.visit) < (b.date, b.visit)
-                            || ((a.date, a.visit) == (b.date, b.visit) && (a.points * a.count as i64) >= (b.points * b.count as i64));
-                        (if a_first { j } else { i }, "背反区分 3: either one — santei keeps the line billed first (same visit: the higher points)")
-                    }
-                };
-                let kept = if drop == i { &b } else { &a };
-                let why = format!(
-                    "{} with {} {} on {} ({}); {}; {}",
-                    r.scope.name_ja(),
-                    kept.code,
-                    kept.name,
-                    kept.date,
-                    r.scope.name_ja(),
-                    policy,
-                    provenance(t, r.meta.layer, r.meta.at)
-                );
-                remove(slots, removed, drop, "tensuhyo-03-haihan", rule_src.clone(), why);
+            return;
+        }
+    }
+    for j in 0..slots.len() {
+        if j == i || codes[j] != Some(bc) {
+            continue;
+        }
+        let Some(b) = slots[j].as_ref() else { continue };
+        let Some(a) = slots[i].as_ref() else { return };
+        if !in_scope(r.scope, a, b) {
+            continue;
+        }
+        if r.special != SpecialCondition::Unconditional {
+            note(diags, warned, t, r, a);
+            continue;
+        }
+        let (b_date, b_visit, b_pts) = (b.date, b.visit, b.points * b.count as i64);
+        let (drop, policy) = match r.kubun {
+            HaihanKubun::KeepFirst => (if r.code1 == ac { j } else { i }, "背反区分 1: ① is billed"),
+            HaihanKubun::KeepSecond => (if r.code2 == ac { j } else { i }, "背反区分 2: ② is billed"),
+            _ => {
+                // 3 (either): keep the one billed first; on the same visit the higher points.
+                let a_first = (a_date, a_visit) < (b_date, b_visit) || ((a_date, a_visit) == (b_date, b_visit) && a_pts >= b_pts);
+                (if a_first { j } else { i }, "背反区分 3: either one — santei keeps the line billed first (same visit: the higher points)")
             }
+        };
+        let kept = if drop == i { b } else { a };
+        let why = format!(
+            "{} with {} {} on {}; {}; {}",
+            r.scope.name_ja(),
+            kept.code,
+            kept.name,
+            kept.date,
+            policy,
+            provenance(t, r.meta.layer, r.meta.at)
+        );
+        remove(slots, removed, drop, "tensuhyo-03-haihan", rule_src(), why);
+        if drop == i {
+            return;
         }
     }
 }
