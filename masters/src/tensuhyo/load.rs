@@ -605,6 +605,8 @@ fn load_with(
     let haihan_by_code2 =
         std::array::from_fn(|i| CodeIndex::build(haihan[i].iter().map(|r| r.code2)));
     let nyuin_by_code = CodeIndex::build(nyuin.iter().map(|r| r.code));
+    let haihan_runs = std::array::from_fn(|i| super::RunIndex::build(&haihan[i], |r| r.code1));
+    let kaisu_runs = super::RunIndex::build(&kaisu, |r| r.code);
     let t = Tensuhyo {
         files,
         missing,
@@ -618,6 +620,8 @@ fn load_with(
         nyuin,
         nyuin_by_code,
         kaisu,
+        haihan_runs,
+        kaisu_runs,
     };
     Ok(t)
 }

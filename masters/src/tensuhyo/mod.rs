@@ -226,6 +226,33 @@ pub struct SwitchedOff {
     pub raw: RawRow,
 }
 
+/// The run of rows of a code-sorted table that share one code: a hash from code to `start..end`,
+/// so that a per-claim lookup costs one hash probe (the tables are tens of thousands of rows).
+#[derive(Debug, Default)]
+pub(crate) struct RunIndex(rustc_hash::FxHashMap<Code, (u32, u32)>);
+
+impl RunIndex {
+    pub(crate) fn build<R>(rows: &[R], key: impl Fn(&R) -> Code) -> RunIndex {
+        let mut m = rustc_hash::FxHashMap::default();
+        let mut i = 0;
+        while i < rows.len() {
+            let c = key(&rows[i]);
+            let start = i;
+            while i < rows.len() && key(&rows[i]) == c {
+                i += 1;
+            }
+            m.insert(c, (start as u32, i as u32));
+        }
+        RunIndex(m)
+    }
+    fn get<'a, R>(&self, rows: &'a [R], code: Code) -> &'a [R] {
+        match self.0.get(&code) {
+            Some(&(a, b)) => &rows[a as usize..b as usize],
+            None => &[],
+        }
+    }
+}
+
 /// Row numbers sorted by a code: `(code, row)` pairs, for the second lookup direction of a table.
 #[derive(Debug, Default)]
 struct CodeIndex(Vec<(Code, u32)>);
@@ -290,6 +317,9 @@ pub struct Tensuhyo {
     nyuin_by_code: CodeIndex,
     /// Sorted by (code, unit).
     kaisu: Vec<KaisuRow>,
+    /// Hash runs over `haihan[i]` (by ①) and `kaisu` (by code).
+    haihan_runs: [RunIndex; 4],
+    kaisu_runs: RunIndex,
 }
 
 impl Default for Tensuhyo {
@@ -308,6 +338,8 @@ impl Default for Tensuhyo {
             nyuin: Vec::new(),
             nyuin_by_code: CodeIndex::default(),
             kaisu: Vec::new(),
+            haihan_runs: Default::default(),
+            kaisu_runs: RunIndex::default(),
         }
     }
 }
@@ -413,7 +445,7 @@ impl Tensuhyo {
     /// The rows of one 背反 file with ① = `code` (the published direction; since every pair is
     /// published both ways, these are all of `code`'s partners).
     pub fn haihan(&self, scope: HaihanScope, code: Code) -> &[HaihanRow] {
-        run(&self.haihan[scope.index()], code, |r| r.code1)
+        self.haihan_runs[scope.index()].get(&self.haihan[scope.index()], code)
     }
     /// [`Tensuhyo::haihan`] restricted to rows valid on `date`.
     pub fn haihan_on(
@@ -511,7 +543,7 @@ impl Tensuhyo {
 
     /// The count limits of `code` (one row per 算定単位; all apply).
     pub fn santei_kaisu(&self, code: Code) -> &[KaisuRow] {
-        run(&self.kaisu, code, |r| r.code)
+        self.kaisu_runs.get(&self.kaisu, code)
     }
     /// [`Tensuhyo::santei_kaisu`] restricted to rows valid on `date`.
     pub fn santei_kaisu_on(
