@@ -309,7 +309,8 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         for entry in rd {
             let entry = entry.map_err(|e| Error::file(&d.display().to_string(), ErrorKind::Io(e.to_string())))?;
             let p = entry.path();
-            let ft = entry.file_type().map_err(|e| Error::file(&p.display().to_string(), ErrorKind::Io(e.to_string())))?;
+            // Follow symbolic links (a set is often assembled from links to the published files).
+            let ft = std::fs::metadata(&p).map_err(|e| Error::file(&p.display().to_string(), ErrorKind::Io(e.to_string())))?.file_type();
             if ft.is_dir() {
                 stack.push(p);
             } else if ft.is_file() {
