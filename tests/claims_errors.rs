@@ -423,3 +423,12 @@ fn random_claims_never_panic_full_masters() {
         "too few random claims computed ({ok}); the generator no longer exercises the rules"
     );
 }
+
+/// Regression (cargo-fuzz `calculate`, fuzz/artifacts/calculate/crash-f5cdbbd…): a service date
+/// in year 9275 reached the holiday calendar, whose equinox formula only holds 1980–2099, and
+/// panicked (caught at the C ABI). Now an implausible date is a claim error with its path.
+#[test]
+fn fuzz_crash_year_9275_is_an_error() {
+    let json = include_str!("fuzz/crash-calculate-year-9275.json");
+    insta::assert_snapshot!(err_text(json), @"visits[0].date: 9275-01-07 is not a plausible service date (2000–2099)");
+}

@@ -69,6 +69,14 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         return Err(ClaimError::invalid("visits", "a claim needs at least one visit"));
     }
     let first = claim.visits[0].date;
+    // Service dates santei can reason about: the 点数表 calendar (holidays, eras) is defined for
+    // these years only; anything else is a typo.
+    let plausible = |d: NaiveDate| (2000..=2099).contains(&d.year());
+    for (i, v) in claim.visits.iter().enumerate() {
+        if !plausible(v.date) {
+            return Err(ClaimError::invalid(format!("visits[{i}].date"), format!("{} is not a plausible service date (2000–2099)", v.date)));
+        }
+    }
     for (i, h) in claim.facility.hours.iter().enumerate() {
         for (name, t) in [("open", &h.open), ("close", &h.close)] {
             if calendar::parse_hhmm(t).is_none() {
