@@ -43,6 +43,21 @@ fn lib_file(name: &str) -> PathBuf {
     );
 }
 
+/// Scratch space for the compiled callers: `target/tmp/<profile>/` (CARGO_TARGET_TMPDIR is shared
+/// by the profiles, and a debug and a release run may overlap).
+fn tmp_dir() -> PathBuf {
+    let lib = lib_file("libsantei.a");
+    let profile = lib
+        .ancestors()
+        .filter_map(|p| p.file_name())
+        .find(|n| *n != "deps" && *n != "libsantei.a")
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "default".into());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(profile);
+    std::fs::create_dir_all(&dir).expect("create the scratch dir");
+    dir
+}
+
 /// The staged SSK data: `$SANTEI_DATA`, else `<workspace>/../shared/data`; None when absent.
 fn data_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("SANTEI_DATA") {
@@ -91,7 +106,7 @@ fn c_test_binary() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let lib = lib_file("libsantei.a");
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("santei_c_test");
+        let out = tmp_dir().join("santei_c_test");
         let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
         let status = Command::new(&cc)
             .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1", "-pthread"])
@@ -166,10 +181,23 @@ fn c_caller_under_valgrind() {
         "--errors-for-leak-kinds=definite,indirect",
         "--show-leak-kinds=definite,indirect",
     ]);
-    // The embedded default masters keep the run short (the full data loads ~50x slower under
-    // valgrind); every code path of the C caller is still taken.
-    cmd.arg(bin).arg("--default").args(["--threads", "8", "--iters", "8"]).arg("--rejected").arg(rejected_claim());
-    cmd.args(expected_args(masters::load_default().expect("load the default masters")));
+    cmd.arg(bin);
+    // An optimised build (CI: `cargo test --release`) loads the staged data under valgrind in
+    // ~20 s; a debug build would take minutes, so it uses the embedded default masters (every
+    // code path of the C caller is still taken, only the file reading is smaller).
+    let set = match data_dir() {
+        Some(dir) if !cfg!(debug_assertions) => {
+            cmd.arg("--masters").arg(&dir);
+            masters::load_dir(&dir).expect("load the staged data")
+        }
+        _ => {
+            eprintln!("valgrind run on the embedded default masters (debug build or no staged data)");
+            cmd.arg("--default");
+            masters::load_default().expect("load the default masters")
+        }
+    };
+    cmd.args(["--threads", "8", "--iters", "8"]).arg("--rejected").arg(rejected_claim());
+    cmd.args(expected_args(set));
     assert!(run_with_limit(&mut cmd, Duration::from_secs(600)), "valgrind reported errors or leaks in the C caller (see above)");
 }
 
@@ -195,4 +223,77 @@ fn python_ctypes_example() {
     assert!(out.status.success(), "santei_example.py failed:\n{stdout}\n{stderr}");
     let line = format!("total_points {}", want.total_points);
     assert!(stdout.lines().any(|l| l.trim() == line), "santei_example.py should print `{line}`:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn csharp_pinvoke_example() {
+    let have =
+        |tool: &str| Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if !have("mcs") || !have("mono") {
+        eprintln!("!!! mcs/mono are not installed: the C# P/Invoke example is SKIPPED (apt-get install mono-mcs) !!!");
+        return;
+    }
+    let so = lib_file("libsantei.so");
+    let exe = tmp_dir().join("Santei.exe");
+    let status = Command::new("mcs")
+        .arg(format!("-out:{}", exe.display()))
+        .arg(ffi_dir().join("examples/csharp/Santei.cs"))
+        .status()
+        .expect("run mcs");
+    assert!(status.success(), "mcs failed on examples/csharp/Santei.cs");
+    let claim = workspace_dir().join("examples/first-visit-dx.json");
+    let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
+    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
+    let out = Command::new("mono").arg(&exe).arg(&claim).env("LD_LIBRARY_PATH", so.parent().expect("lib dir")).output().expect("run mono");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "Santei.exe failed:\n{stdout}\n{stderr}");
+    let line = format!("total_points {}", want.total_points);
+    assert!(stdout.lines().any(|l| l.trim() == line), "Santei.exe should print `{line}`:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("invalid claim rejected as expected: invalid claim: facility.bedz"), "{stdout}");
+}
+
+/// The C program of docs/embedding.md (between the `embedding-example` markers) compiles
+/// warning-free against the header and computes the example claim.
+#[test]
+fn embedding_doc_example() {
+    let doc = std::fs::read_to_string(workspace_dir().join("docs/embedding.md")).expect("read docs/embedding.md");
+    let block = doc
+        .split("<!-- embedding-example:begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- embedding-example:end -->").next())
+        .expect("docs/embedding.md has the embedding-example markers");
+    let code = block.trim().strip_prefix("```c").and_then(|c| c.strip_suffix("```")).expect("a ```c block between the markers");
+    let dir = tmp_dir();
+    let src = dir.join("embedding_app.c");
+    let exe = dir.join("embedding_app");
+    std::fs::write(&src, code).expect("write embedding_app.c");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let status = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pthread"])
+        .arg("-I")
+        .arg(ffi_dir().join("include"))
+        .arg(&src)
+        .arg(lib_file("libsantei.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+    assert!(status.success(), "the C program of docs/embedding.md does not compile");
+
+    let claim = workspace_dir().join("examples/first-visit-dx.json");
+    let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
+    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
+    let out = Command::new(&exe).arg(&claim).output().expect("run embedding_app");
+    assert!(out.status.success(), "embedding_app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).expect("embedding_app prints the result JSON");
+    assert_eq!(result["total_points"], want.total_points);
+
+    // The error path: an invalid claim gives exit status 1 and the JSON path on stderr.
+    let bad = dir.join("embedding_bad_claim.json");
+    std::fs::write(&bad, br#"{"facility": {"kind": "clinic", "bedz": 1}}"#).expect("write the bad claim");
+    let out = Command::new(&exe).arg(&bad).output().expect("run embedding_app");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid claim: facility.bedz: unknown field"), "{stderr}");
 }
