@@ -101,7 +101,11 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         }
     }
     for key in claim.facility.myna_rates.keys() {
-        let ok = key.len() == 7 && NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d").is_ok();
+        let b = key.as_bytes();
+        let ok = b.len() == 7
+            && b[4] == b'-'
+            && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
+            && matches!(key[5..].parse::<u8>(), Ok(1..=12));
         if !ok {
             return Err(ClaimError::invalid(format!("facility.myna_rates.{key}"), "month keys are YYYY-MM"));
         }
@@ -113,10 +117,10 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
     }
     let mut out = Vec::with_capacity(claim.visits.len());
     for (i, v) in claim.visits.iter().enumerate() {
-        let vp = format!("visits[{i}]");
+        let vp = || format!("visits[{i}]");
         if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
             return Err(ClaimError::invalid(
-                format!("{vp}.date"),
+                format!("{}.date", vp()),
                 format!("{} is outside the claim month {} (one claim = one calendar month)", v.date, first.format("%Y-%m")),
             ));
         }
@@ -125,17 +129,17 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         }
         if let Some(t) = &v.time {
             if calendar::parse_hhmm(t).is_none_or(|m| m >= 24 * 60) {
-                return Err(ClaimError::invalid(format!("{vp}.time"), format!("`{t}` is not a time HH:MM (00:00–23:59)")));
+                return Err(ClaimError::invalid(format!("{}.time", vp()), format!("`{t}` is not a time HH:MM (00:00–23:59)")));
             }
         }
         let mut items = Vec::with_capacity(v.items.len());
         for (j, it) in v.items.iter().enumerate() {
-            let ip = format!("{vp}.items[{j}]");
+            let ip = || format!("visits[{i}].items[{j}]");
             let code = Code::parse(&it.code)
                 .filter(|c| c.kind().is_some())
-                .ok_or_else(|| ClaimError::invalid(format!("{ip}.code"), format!("`{}` is not a 9-digit master code (1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)", it.code)))?;
+                .ok_or_else(|| ClaimError::invalid(format!("{}.code", ip()), format!("`{}` is not a 9-digit master code (1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)", it.code)))?;
             if it.quantity.is_some_and(|q| q < Decimal::ZERO) {
-                return Err(ClaimError::invalid(format!("{ip}.quantity"), "quantity must not be negative"));
+                return Err(ClaimError::invalid(format!("{}.quantity", ip()), "quantity must not be negative"));
             }
             let Some(any) = set.lookup_any(code, v.date) else {
                 let hist = set.history_any(code);
@@ -148,7 +152,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
                         .collect();
                     format!("code {code} has no version valid on {}; versions: {}", v.date, vs.join("; "))
                 };
-                return Err(ClaimError::invalid(format!("{ip}.code"), msg));
+                return Err(ClaimError::invalid(format!("{}.code", ip()), msg));
             };
             let transition = match any {
                 AnyVersion::Y(y) => y.row.transition_date,
@@ -157,7 +161,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
             };
             if let Some(t) = transition {
                 if v.date > t {
-                    return Err(ClaimError::invalid(format!("{ip}.code"), format!("code {code}: 経過措置 ended on {t}; not billable on {}", v.date)));
+                    return Err(ClaimError::invalid(format!("{}.code", ip()), format!("code {code}: 経過措置 ended on {t}; not billable on {}", v.date)));
                 }
             }
             items.push(ParsedItem { idx: j, code, v: any });
@@ -315,7 +319,8 @@ fn visit(
     let mut decisions: Vec<chu_kasan::Decision<'_>> = Vec::new();
     if let (Some(k), Some(row)) = (kind, base_row) {
         let inp = chu_kasan::Input { date: d, base: k, base_row: row, class, history: &ctx.history, claim: &st.billed };
-        decisions = chu_kasan::derive(set, &eng.index, ctx, &inp, st.trace);
+        let listed = |c: Code| items.iter().any(|it| it.code == c);
+        decisions = chu_kasan::derive(set, &eng.index, ctx, &inp, st.trace, &listed);
     }
     let mut dx = iryo_dx::Result::default();
     if let Some(k) = kind {
@@ -397,7 +402,7 @@ fn visit(
             let detail = st.detail(|| dec.why.clone());
             push_s(set, st, d, i, dec.v, 1, origin, rules::RuleId { id: dec.rule, source: dec.source }, detail, path, None);
         } else if listed.is_some() {
-            if dec.why.contains("billed only when listed") {
+            if dec.listable {
                 let p = &dec.v.row;
                 let stds_ok = p.facility_standards.is_empty() || p.facility_standards.iter().any(|s| ctx.has_standard(*s, d));
                 let month = monthly::family_of(dec.code.0).and_then(|f| monthly::already_billed(f.codes, d, monthly::Window::Month, &ctx.history, &st.billed));

@@ -48,9 +48,14 @@ pub struct Decision<'m> {
     pub code: Code,
     pub v: &'m Version<Procedure>,
     pub chosen: bool,
+    /// Why (chosen: the trace; not chosen: the reason). Only written when the caller asks for an
+    /// explanation of this code (tracing, or the code is listed in the claim).
     pub why: String,
     pub rule: &'static str,
     pub source: &'static str,
+    /// Not derived from the facts, but billable when the claim lists it and its 施設基準 and
+    /// limits hold (patient-specific 加算, and 注加算 no rule derives).
+    pub listable: bool,
 }
 
 pub struct Input<'a> {
@@ -131,13 +136,13 @@ pub fn candidates<'m>(set: &'m MasterSet, idx: &Index, base: &Version<Procedure>
     out
 }
 
-pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_>, trace: bool) -> Vec<Decision<'m>> {
+pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_>, trace: bool, listed: &dyn Fn(Code) -> bool) -> Vec<Decision<'m>> {
     let d = inp.date;
     let mut out: Vec<Decision<'m>> = Vec::new();
     let pool = candidates(set, idx, inp.base_row, d);
     if inp.base.second_dept() {
         for v in pool {
-            out.push(Decision { code: v.row.code, v, chosen: false, why: "２科目 lines carry no 注加算 (A000注5, A001注3, A002注5)".into(), rule: RULE, source: "R6告示 A000注5, A001注3, A002注5" });
+            out.push(Decision { code: v.row.code, v, chosen: false, why: "２科目 lines carry no 注加算 (A000注5, A001注3, A002注5)".into(), rule: RULE, source: "R6告示 A000注5, A001注3, A002注5", listable: false });
         }
         return out;
     }
@@ -151,17 +156,19 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
         if super::iryo_dx::is_family(code) {
             continue; // decided by iryo_dx
         }
-        let reject = |why: String| Decision { code: p.code, v, chosen: false, why, rule: RULE, source: "R6告示 A000–A002 注" };
+        // Reasons are formatted only when someone will read them.
+        let explain = trace || listed(p.code);
+        let reject = |why: &dyn Fn() -> String| Decision { code: p.code, v, chosen: false, why: if explain { why() } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注", listable: false };
         if inp.base == BaseKind::Phone && PHONE_EXCLUDED.contains(&code) {
-            out.push(reject("not with 電話等再診 (A001注9)".into()));
+            out.push(reject(&|| "not with 電話等再診 (A001注9)".into()));
             continue;
         }
         if let Err(why) = fits_facility(ctx, p) {
-            out.push(reject(why));
+            out.push(reject(&|| why.clone()));
             continue;
         }
         if PATIENT_SPECIFIC.contains(&code) {
-            out.push(reject("depends on the patient: billed only when listed in the claim".into()));
+            out.push(Decision { listable: true, ..reject(&|| "depends on the patient: billed only when listed in the claim".into()) });
             continue;
         }
         if p.time_kasan != 0 || (has_age_bound(p) && p.facility_standards.is_empty()) {
@@ -173,30 +180,30 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
             let blocked_2026 = d >= NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
                 && set.s.lookup(Code(super::iryo_dx::DENSHI_SAISHIN), d).is_some_and(|dv| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
             if blocked_2026 {
-                out.push(reject("not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()));
+                out.push(reject(&|| "not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()));
             } else if ok {
-                out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("capability itemized_receipt on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A001注11; R6施設告示 第三 六" });
+                out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("capability itemized_receipt on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A001注11; R6施設告示 第三 六", listable: false });
             } else {
-                out.push(reject(format!("no `itemized_receipt` capability on {d} (R6施設告示 第三 六)")));
+                out.push(reject(&|| format!("no `itemized_receipt` capability on {d} (R6施設告示 第三 六)")));
             }
             continue;
         }
         if !p.facility_standards.is_empty() {
             let held: Vec<u16> = p.facility_standards.iter().copied().filter(|s| ctx.has_standard(*s, d)).collect();
             if held.is_empty() {
-                out.push(reject(format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)));
+                out.push(reject(&|| format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)));
                 continue;
             }
             if let Some(fam) = monthly::family_of(code) {
                 if let Some(b) = monthly::already_billed(fam.codes, d, monthly::Window::Month, inp.history, inp.claim) {
-                    out.push(Decision { code: p.code, v, chosen: false, why: format!("{}: already billed this month ({} on {}): 月1回", fam.name, b.code, b.date), rule: "monthly", source: fam.source });
+                    out.push(Decision { code: p.code, v, chosen: false, why: format!("{}: already billed this month ({} on {}): 月1回", fam.name, b.code, b.date), rule: "monthly", source: fam.source, listable: false });
                     continue;
                 }
             }
-            out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("届出 of 施設基準 {held:?} on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注 (施設基準)" });
+            out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("届出 of 施設基準 {held:?} on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注 (施設基準)", listable: false });
             continue;
         }
-        out.push(reject("no rule derives this 注加算 from the claim's facts: billed only when listed".into()));
+        out.push(Decision { listable: true, ..reject(&|| "no rule derives this 注加算 from the claim's facts: billed only when listed".into()) });
     }
     // Time and age: one choice among the time/age candidates (乳幼児 time codes replace the pair).
     let pediatric = matches!(inp.class, Class::PediatricSpecial(_));
@@ -222,7 +229,9 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
     for v in time_age {
         let p = &v.row;
         let chosen = choices.iter().any(|c| std::ptr::eq(*c, v));
-        let why = if chosen {
+        let why = if !(trace || listed(p.code)) {
+            String::new()
+        } else if chosen {
             if trace {
                 format!("time class {:?}, age {age}: 時間加算区分 {} / 上限年齢 {:?}", inp.class, p.time_kasan, p.age_upper)
             } else {
@@ -237,7 +246,7 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
         } else {
             "another time/age 加算 of the same 通番 applies".to_string()
         };
-        out.push(Decision { code: p.code, v, chosen, why, rule: "chu-kasan-time-age", source: "R6告示 A000注6–9, A001注4–7, A002注6–9" });
+        out.push(Decision { code: p.code, v, chosen, why, rule: "chu-kasan-time-age", source: "R6告示 A000注6–9, A001注4–7, A002注6–9", listable: false });
     }
     // One per 通番: when several facility rows of one 通番 are held (e.g. 時間外対応加算１–４), keep the
     // first and say so.

@@ -26,7 +26,7 @@
 use crate::context::Billed;
 use crate::outcome::{Diagnostic, Level, Line, Reason, Removed};
 use chrono::{Datelike, NaiveDate};
-use masters::tensuhyo::{HaihanKubun, HaihanRow, HaihanScope, KaisuRow, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan};
+use masters::tensuhyo::{HaihanKubun, HaihanRow, HaihanScope, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan};
 use masters::Code;
 
 fn provenance(t: &Tensuhyo, layer: TableLayer, at: masters::tensuhyo::TableRowRef) -> String {
@@ -80,10 +80,12 @@ pub fn check(t: &Tensuhyo, lines: Vec<Line>, removed: &mut Vec<Removed>, diags: 
         return lines;
     }
     let mut slots: Vec<Option<Line>> = lines.into_iter().map(Some).collect();
+    // Each line's code, parsed once (lines keep codes as text for the output).
+    let codes: Vec<Option<Code>> = slots.iter().map(|l| l.as_ref().and_then(|l| l.code.parse::<u32>().ok().map(Code))).collect();
     let code_of = |l: &Line| l.code.parse::<u32>().ok().map(Code);
     hokatsu(t, &mut slots, removed, code_of);
-    haihan(t, &mut slots, removed, diags, history, code_of);
-    kaisu(t, &mut slots, removed, diags, history, code_of);
+    haihan(t, &mut slots, removed, diags, history, &codes);
+    kaisu(t, &mut slots, removed, diags, history, &codes);
     slots.into_iter().flatten().collect()
 }
 
@@ -128,9 +130,8 @@ fn haihan(
     removed: &mut Vec<Removed>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
-    code_of: impl Fn(&Line) -> Option<Code>,
+    codes: &[Option<Code>],
 ) {
-    let codes: Vec<Option<Code>> = slots.iter().map(|l| l.as_ref().and_then(&code_of)).collect();
     // The distinct codes of the claim and of the history: the only possible partners.
     let mut partners: Vec<Code> = codes.iter().flatten().copied().chain(history.iter().map(|h| h.code)).collect();
     partners.sort_unstable();
@@ -154,7 +155,7 @@ fn haihan(
                     if !r.covers(a.date) {
                         continue;
                     }
-                    apply_pair(t, slots, removed, diags, history, &codes, &mut warned, i, ac, bc, r);
+                    apply_pair(t, slots, removed, diags, history, codes, &mut warned, i, ac, bc, r);
                 }
                 if slots[i].is_none() {
                     break;
@@ -301,29 +302,34 @@ fn kaisu(
     removed: &mut Vec<Removed>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
-    code_of: impl Fn(&Line) -> Option<Code>,
+    codes: &[Option<Code>],
 ) {
-    let mut order: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].is_some()).collect();
+    let mut order: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].is_some() && codes[*i].is_some()).collect();
     order.sort_by_key(|i| slots[*i].as_ref().map(|l| (l.date, l.visit)));
     for pos in 0..order.len() {
         let i = order[pos];
-        let Some(l) = slots[i].clone() else { continue };
-        let Some(c) = code_of(&l) else { continue };
-        let rows: Vec<&KaisuRow> = t.santei_kaisu_on(c, l.date).collect();
-        for r in rows {
-            let Some(start) = window_start(r.unit, l.date) else { continue };
-            let before_hist: u32 = history.iter().filter(|h| h.code == c && h.date >= start && h.date <= l.date).map(|h| h.count.max(1)).sum();
+        let Some(c) = codes[i] else { continue };
+        let Some((l_date, l_count)) = slots[i].as_ref().map(|l| (l.date, l.count)) else { continue };
+        let rows = t.santei_kaisu(c);
+        if rows.is_empty() {
+            continue;
+        }
+        for r in rows.iter().filter(|r| r.covers(l_date)) {
+            let Some(start) = window_start(r.unit, l_date) else { continue };
+            let before_hist: u32 = history.iter().filter(|h| h.code == c && h.date >= start && h.date <= l_date).map(|h| h.count.max(1)).sum();
             let before_claim: u32 = order[..pos]
                 .iter()
+                .filter(|k| codes[**k] == Some(c))
                 .filter_map(|k| slots[*k].as_ref())
-                .filter(|o| code_of(o) == Some(c) && o.date >= start && o.date <= l.date)
+                .filter(|o| o.date >= start && o.date <= l_date)
                 .map(|o| o.count)
                 .sum();
             let used = before_hist + before_claim;
             let max = r.max_count as u32;
-            if used + l.count <= max {
+            if used + l_count <= max {
                 continue;
             }
+            let Some(l) = slots[i].as_ref() else { break };
             if r.special != SpecialCondition::Unconditional {
                 diags.push(Diagnostic {
                     level: Level::Warning,
