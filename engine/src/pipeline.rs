@@ -670,7 +670,7 @@ fn price_items(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, items: &[P
                     let so_far: Decimal = st
                         .lines
                         .iter()
-                        .filter(|l| l.date == d && l.code == p.code.to_string())
+                        .filter(|l| l.date == d && l.code.parse::<u32>() == Ok(p.code.0))
                         .filter_map(|l| l.path.as_deref().and_then(path_indices).and_then(|(a, b)| ctx.claim.visits.get(a)?.items.get(b)?.quantity))
                         .sum();
                     let room = (Decimal::from(kensa::JINSOKU_MAX_PER_DAY) - so_far).max(Decimal::ZERO);
@@ -880,7 +880,7 @@ fn listed_check(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St, i: usize, p: &Proce
         if code == igaku_kanri::YAKUZAI_JOHO {
             if let Some(b) = month(&[code], st) {
                 let drugs = |j: usize| -> BTreeSet<&str> { ctx.claim.visits[j].items.iter().filter(|x| x.code.starts_with('6')).map(|x| x.code.as_str()).collect() };
-                let earlier = st.lines.iter().find(|l| l.code == b.code.to_string() && l.date == b.date).map(|l| l.visit);
+                let earlier = st.lines.iter().find(|l| l.code.parse::<u32>() == Ok(b.code.0) && l.date == b.date).map(|l| l.visit);
                 match earlier {
                     Some(j) if drugs(j) == drugs(i) => return Some(("B011-3", "R6告示 B011-3 注1 (月1回; 処方の内容に変更があった場合は、その都度)", format!("already billed on {} and the drugs did not change", b.date))),
                     Some(_) => {}
@@ -965,7 +965,9 @@ fn price_drugs<'a, 'm>(
                 continue;
             }
             yen += y.row.price * q;
-            parts.push(format!("{} {}円×{}", y.row.code, y.row.price, q));
+            if st.trace {
+                parts.push(format!("{} {}円×{}", y.row.code, y.row.price, q));
+            }
         }
         let count = match (with_proc, usage) {
             (None, Usage::Internal) | (None, Usage::AsNeeded) => first.days.unwrap_or_else(|| {
@@ -992,7 +994,7 @@ fn price_drugs<'a, 'm>(
         })
         .collect();
     let listed_code = |codes: &[u32]| listed_f.iter().find(|it| codes.contains(&it.code.0)).map(|it| it.code.0);
-    let chiiki = st.lines.iter().any(|l| l.visit == i && touyaku::CHIIKI_HOKATSU.iter().any(|c| l.code == c.to_string()));
+    let chiiki = st.lines.iter().any(|l| l.visit == i && touyaku::CHIIKI_HOKATSU.iter().any(|c| l.code.parse::<u32>() == Ok(*c)));
     let kinds = touyaku::kinds(&zais);
     let listed_seven = listed_code(&[touyaku::SHOHO_7, touyaku::SHOHOSEN_7]).is_some();
     let seven = !chiiki && (kinds >= touyaku::SEVEN || listed_seven);
