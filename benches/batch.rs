@@ -48,10 +48,7 @@ fn main() {
             staged.display().to_string(),
         )
     } else {
-        eprintln!(
-            "note: {} absent: embedded default masters",
-            staged.display()
-        );
+        eprintln!("note: {} absent: embedded default masters", staged.display());
         (
             masters::load_default().expect("default masters"),
             "embedded default".to_string(),
@@ -59,21 +56,14 @@ fn main() {
     };
     let set = Arc::new(set);
     let engine = Engine::new(set.clone());
-    let claims: Vec<engine::Claim> =
-        Generator::new(&set, parse_month("2024-07").expect("month"), 1)
-            .take(n)
-            .collect();
-    let lines: Vec<Vec<u8>> = claims
-        .iter()
-        .map(|c| serde_json::to_vec(c).expect("json"))
+    let claims: Vec<engine::Claim> = Generator::new(&set, parse_month("2024-07").expect("month"), 1)
+        .take(n)
         .collect();
+    let lines: Vec<Vec<u8>> = claims.iter().map(|c| serde_json::to_vec(c).expect("json")).collect();
     assert_eq!(claims.len(), n);
     let opts = Options { trace: false };
     println!("batch bench: {n} generated claims (2024-07, seed 1), masters {origin}, trace off");
-    println!(
-        "{:<8} {:>7} {:>10} {:>12}",
-        "what", "threads", "seconds", "claims/s"
-    );
+    println!("{:<8} {:>7} {:>10} {:>12}", "what", "threads", "seconds", "claims/s");
     for threads in [1usize, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -115,12 +105,6 @@ fn main() {
             })
         });
         assert!(bytes > n);
-        println!(
-            "{:<8} {:>7} {:>10.3} {:>12.0}",
-            "json",
-            threads,
-            secs,
-            n as f64 / secs
-        );
+        println!("{:<8} {:>7} {:>10.3} {:>12.0}", "json", threads, secs, n as f64 / secs);
     }
 }

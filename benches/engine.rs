@@ -104,13 +104,7 @@ fn facility(rng: &mut Rng) -> Value {
         0
     };
     let mut standards = vec![];
-    for (code, p) in [
-        ("3522", 30),
-        ("3826", 50),
-        ("3001", 40),
-        ("4035", 60),
-        ("3827", 15),
-    ] {
+    for (code, p) in [("3522", 30), ("3826", 50), ("3001", 40), ("4035", 60), ("3827", 15)] {
         if rng.chance(p) {
             standards.push(json!({ "code": code, "from": "2024-04-01" }));
         }
@@ -123,8 +117,7 @@ fn facility(rng: &mut Rng) -> Value {
     }
     let mut rates = serde_json::Map::new();
     for m in [
-        "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12",
-        "2025-01", "2025-02",
+        "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02",
     ] {
         rates.insert(m.into(), json!(5 + rng.below(60)));
     }
@@ -213,8 +206,7 @@ fn main() {
         );
         return;
     }
-    let set =
-        masters::load_dir(&data).unwrap_or_else(|e| panic!("load_dir {}: {e}", data.display()));
+    let set = masters::load_dir(&data).unwrap_or_else(|e| panic!("load_dir {}: {e}", data.display()));
     let eng = Engine::new(Arc::new(set));
 
     let mut rng = Rng(0x005A_17E1_BEAC);
@@ -233,9 +225,7 @@ fn main() {
     let expected: i64 = claims
         .iter()
         .map(|c| {
-            let o = eng
-                .calculate_with(c, off)
-                .unwrap_or_else(|e| panic!("{:?}: {e}", c.id));
+            let o = eng.calculate_with(c, off).unwrap_or_else(|e| panic!("{:?}: {e}", c.id));
             lines += o.lines.len();
             o.total_points
         })
@@ -254,11 +244,7 @@ fn main() {
     let total = |opts: Options| -> i64 {
         claims
             .iter()
-            .map(|c| {
-                eng.calculate_with(black_box(c), opts)
-                    .expect("calc")
-                    .total_points
-            })
+            .map(|c| eng.calculate_with(black_box(c), opts).expect("calc").total_points)
             .sum()
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -276,11 +262,7 @@ fn main() {
             let t: i64 = pool.install(|| {
                 claims
                     .par_iter()
-                    .map(|c| {
-                        eng.calculate_with(black_box(c), off)
-                            .expect("calc")
-                            .total_points
-                    })
+                    .map(|c| eng.calculate_with(black_box(c), off).expect("calc").total_points)
                     .sum()
             });
             assert_eq!(t, expected)

@@ -62,12 +62,7 @@ fn deltas(data: &Path) -> Vec<String> {
         let dir = data.join("ssk/deltas").join(k);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .map(|e| {
-                e.expect("dir entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
+            .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
         out.extend(names.into_iter().map(|n| format!("ssk/deltas/{k}/{n}")));
@@ -113,11 +108,7 @@ fn bench_load(c: &mut Criterion, data: &Path) {
     let set = load(&full);
     assert_eq!(counts(&set), FULL_COUNTS, "full-2024-06 codes (s, y, t, c)");
     let set = load(&all);
-    assert_eq!(
-        counts(&set),
-        FULL_DELTA_COUNTS,
-        "full+deltas codes (s, y, t, c)"
-    );
+    assert_eq!(counts(&set), FULL_DELTA_COUNTS, "full+deltas codes (s, y, t, c)");
 
     let mut g = c.benchmark_group("masters/load");
     g.sampling_mode(SamplingMode::Flat)
@@ -161,21 +152,9 @@ fn bench_lookup(c: &mut Criterion, set: &MasterSet) {
     let picked = [
         ("111000110", "20240601", Some("初診料")),
         ("112007410", "20240601", Some("再診料")),
-        (
-            "111703370",
-            "20241001",
-            Some("医療ＤＸ推進体制整備加算３（初診）"),
-        ),
-        (
-            "111703370",
-            "20250401",
-            Some("医療ＤＸ推進体制整備加算６（初診）"),
-        ),
-        (
-            "111703470",
-            "20250501",
-            Some("医療ＤＸ推進体制整備加算４（初診）"),
-        ),
+        ("111703370", "20241001", Some("医療ＤＸ推進体制整備加算３（初診）")),
+        ("111703370", "20250401", Some("医療ＤＸ推進体制整備加算６（初診）")),
+        ("111703470", "20250501", Some("医療ＤＸ推進体制整備加算４（初診）")),
         ("111703170", "20241130", Some("医療情報取得加算１（初診）")),
         ("111703170", "20241201", None),
         ("610406079", "20241001", Some("ガスター散２％")),
@@ -184,16 +163,8 @@ fn bench_lookup(c: &mut Criterion, set: &MasterSet) {
             "20240601",
             Some("イミグランキット皮下注３ｍｇ\u{3000}０．５ｍＬ"),
         ),
-        (
-            "739200000",
-            "20240601",
-            Some("液体酸素・定置式液化酸素貯槽（ＣＥ）"),
-        ),
-        (
-            "840000001",
-            "20240601",
-            Some("電話等再診（\u{3000}\u{3000}回）"),
-        ),
+        ("739200000", "20240601", Some("液体酸素・定置式液化酸素貯槽（ＣＥ）")),
+        ("840000001", "20240601", Some("電話等再診（\u{3000}\u{3000}回）")),
         ("820000001", "20240601", Some("別途コメントあり")),
     ];
     for (c_, day, want) in picked {
@@ -201,10 +172,7 @@ fn bench_lookup(c: &mut Criterion, set: &MasterSet) {
         assert_eq!(got, want, "{c_} on {day}");
     }
     // Plus every 7th code of each kind (sorted, so the list is fixed for fixed data) on three dates.
-    let mut list: Vec<(Code, _)> = picked
-        .iter()
-        .map(|(c_, day, _)| (code(c_), p(day)))
-        .collect();
+    let mut list: Vec<(Code, _)> = picked.iter().map(|(c_, day, _)| (code(c_), p(day))).collect();
     let mut all_codes: Vec<Code> = set
         .s
         .codes()
@@ -237,8 +205,5 @@ fn bench_lookup(c: &mut Criterion, set: &MasterSet) {
         })
     });
     g.finish();
-    println!(
-        "masters/lookup: {} lookups per iteration, {hits} hits",
-        list.len()
-    );
+    println!("masters/lookup: {} lookups per iteration, {hits} hits", list.len());
 }

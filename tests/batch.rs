@@ -67,28 +67,17 @@ fn a_broken_json_line_gives_an_error_record_and_the_rest_computes() {
     let input = write(t.path(), "in.jsonl", &(lines.join("\n") + "\n\n"));
     let out = t.path().join("out.jsonl").display().to_string();
     let o = santei(&["batch", "--in", &input, "--out", &out, "--threads", "2"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     let recs = json_lines(&std::fs::read(&out).unwrap());
     assert_eq!(recs.len(), 6, "one record per claim, blank lines skipped");
     for (k, r) in recs.iter().enumerate() {
         assert_eq!(r["line"], (k + 1) as u64, "input order");
         match k {
             2 => {
-                assert!(
-                    r["error"]["message"].as_str().unwrap().contains("EOF"),
-                    "{r}"
-                );
+                assert!(r["error"]["message"].as_str().unwrap().contains("EOF"), "{r}");
                 assert!(r.get("result").is_none());
             }
-            4 => assert!(
-                r["error"]["message"].as_str().unwrap().contains("visitz"),
-                "{r}"
-            ),
+            4 => assert!(r["error"]["message"].as_str().unwrap().contains("visitz"), "{r}"),
             _ => assert!(r["result"]["total_points"].as_i64().unwrap() > 0, "{r}"),
         }
     }
@@ -110,19 +99,9 @@ fn batch_is_deterministic_across_threads_and_chunks_and_reads_stdin() {
         Some(0)
     );
     assert_eq!(
-        santei(&[
-            "batch",
-            "--in",
-            &input,
-            "--out",
-            &b,
-            "--threads",
-            "2",
-            "--chunk",
-            "7"
-        ])
-        .status
-        .code(),
+        santei(&["batch", "--in", &input, "--out", &b, "--threads", "2", "--chunk", "7"])
+            .status
+            .code(),
         Some(0)
     );
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
@@ -166,18 +145,14 @@ fn generated_claims_are_deterministic_and_all_compute() {
     }
     assert!(total > 0);
     // The CLI writes the same lines.
-    let o = santei(&[
-        "gen", "--claims", "50", "--seed", "11", "--month", "2024-07",
-    ]);
+    let o = santei(&["gen", "--claims", "50", "--seed", "11", "--month", "2024-07"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(o.stdout).unwrap(),
         gen_lines(50, 11).join("\n") + "\n"
     );
     assert_eq!(
-        santei(&["gen", "--claims", "1", "--month", "2024-13"])
-            .status
-            .code(),
+        santei(&["gen", "--claims", "1", "--month", "2024-13"]).status.code(),
         Some(2)
     );
 }
@@ -274,9 +249,7 @@ fn batch_over_the_uke_sample_tags_every_receipt() {
         recs[0]["unpriced"]
     );
     let r1 = recs[0]["result"]["lines"].as_array().unwrap();
-    assert!(r1
-        .iter()
-        .any(|l| l["code"] == "620098801" && l["date"] == "2024-07-01"));
+    assert!(r1.iter().any(|l| l["code"] == "620098801" && l["date"] == "2024-07-01"));
 }
 
 #[test]
@@ -285,12 +258,7 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
         return;
     };
     let bytes = std::fs::read(sample_path(&data)).unwrap();
-    let text_pos = |needle: &[u8]| {
-        bytes
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .unwrap()
-    };
+    let text_pos = |needle: &[u8]| bytes.windows(needle.len()).position(|w| w == needle).unwrap();
     let t = TempDir::new();
     let run = |name: &str, b: &[u8]| -> (Vec<Value>, (u64, u64, u64)) {
         let p = t.path().join(name);
@@ -305,10 +273,7 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
             "--as-of",
             "2024-07-01",
         ]);
-        (
-            json_lines(&std::fs::read(&out).unwrap()),
-            summary_counts(&o.stderr),
-        )
+        (json_lines(&std::fs::read(&out).unwrap()), summary_counts(&o.stderr))
     };
     // Bad date: receipt 2's 生年月日 19910125 → 19911325.
     let mut b = bytes.clone();
@@ -325,10 +290,7 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
         "{}",
         recs[1]
     );
-    assert!(recs[1]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("19911325"));
+    assert!(recs[1]["error"]["message"].as_str().unwrap().contains("19911325"));
     assert_eq!(counts.0, counts.1 + counts.2);
     assert!(recs[0].get("result").is_some() && recs[2].get("result").is_some());
     // Unknown record type: receipt 2's SN record renamed ZZ.
@@ -352,10 +314,7 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
     assert_eq!(counts.0, counts.1 + counts.2);
     let last = recs.last().unwrap();
     assert!(
-        last["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("truncated"),
+        last["error"]["message"].as_str().unwrap().contains("truncated"),
         "{last}"
     );
     assert_eq!(recs[0]["receipt"], 1);
@@ -364,8 +323,7 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
 
 #[test]
 fn diff_between_the_2024_02_and_2024_06_masters_names_the_master_row() {
-    let Some(data) = data_dir("diff_between_the_2024_02_and_2024_06_masters_names_the_master_row")
-    else {
+    let Some(data) = data_dir("diff_between_the_2024_02_and_2024_06_masters_names_the_master_row") else {
         return;
     };
     let old = masters_dir(&data, &["2024-02/s_ALL20240201.zip"]);
@@ -389,10 +347,7 @@ fn diff_between_the_2024_02_and_2024_06_masters_names_the_master_row() {
         .find(|c| c.code == "111000110")
         .expect("初診料 changes");
     assert_eq!(
-        (
-            ch.old.as_ref().unwrap().points,
-            ch.new.as_ref().unwrap().points
-        ),
+        (ch.old.as_ref().unwrap().points, ch.new.as_ref().unwrap().points),
         (288, 291)
     );
     match &ch.causes[0] {
@@ -412,10 +367,7 @@ fn diff_between_the_2024_02_and_2024_06_masters_names_the_master_row() {
         .find(|c| c.code == "112007410")
         .expect("再診料 changes");
     assert_eq!(
-        (
-            re.old.as_ref().unwrap().points,
-            re.new.as_ref().unwrap().points
-        ),
+        (re.old.as_ref().unwrap().points, re.new.as_ref().unwrap().points),
         (73, 75)
     );
     assert_eq!(d.delta, b.total_points - a.total_points);
@@ -430,37 +382,15 @@ fn diff_between_the_2024_02_and_2024_06_masters_names_the_master_row() {
     // CLI: human and JSON.
     let t = TempDir::new();
     let input = write(t.path(), "claims.jsonl", &format!("{claim}\n{claim}\n"));
-    let (o_arg, n_arg) = (
-        old.path().display().to_string(),
-        new.path().display().to_string(),
-    );
+    let (o_arg, n_arg) = (old.path().display().to_string(), new.path().display().to_string());
     let o = santei(&["diff", "--old", &o_arg, "--new", &n_arg, "--in", &input]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        text.contains("111000110 初診料 [11] 288×1 → 291×1 (+3)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("master row changed: 111000110 初診料 288点"),
-        "{text}"
-    );
-    assert!(
-        text.contains("summary: 2 claims compared, 2 changed"),
-        "{text}"
-    );
-    assert!(
-        text.contains("111000110 初診料 +6 (2 lines in 2 claims)"),
-        "{text}"
-    );
-    let o = santei(&[
-        "diff", "--old", &o_arg, "--new", &n_arg, "--in", &input, "--json",
-    ]);
+    assert!(text.contains("111000110 初診料 [11] 288×1 → 291×1 (+3)"), "{text}");
+    assert!(text.contains("master row changed: 111000110 初診料 288点"), "{text}");
+    assert!(text.contains("summary: 2 claims compared, 2 changed"), "{text}");
+    assert!(text.contains("111000110 初診料 +6 (2 lines in 2 claims)"), "{text}");
+    let o = santei(&["diff", "--old", &o_arg, "--new", &n_arg, "--in", &input, "--json"]);
     let recs = json_lines(&o.stdout);
     assert_eq!(recs.len(), 3);
     assert_eq!(recs[0]["line"], 1);
@@ -512,11 +442,11 @@ fn uke_verify_reports_per_receipt_and_a_summary() {
     let o = santei(&["uke", "verify", &uke, "--masters", &mdir]);
     assert_eq!(o.status.code(), Some(1));
     let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("receipt 6 (RE at record 67): OK (288 点)"), "{text}");
     assert!(
-        text.contains("receipt 6 (RE at record 67): OK (288 点)"),
+        text.contains("unpriced 620098801: code 620098801 has no version valid on 2021-10-01; versions: 2023-04-01"),
         "{text}"
     );
-    assert!(text.contains("unpriced 620098801: code 620098801 has no version valid on 2021-10-01; versions: 2023-04-01"), "{text}");
     assert!(
         text.contains("summary: 75 receipts read, 74 recalculated, 1 failed"),
         "{text}"

@@ -26,10 +26,7 @@ fn calc(json: &[u8]) -> Result<engine::Outcome, engine::ClaimError> {
 /// The error of a claim given as JSON text, as `path: message`.
 fn err_text(json: &str) -> String {
     match calc(json.as_bytes()) {
-        Ok(o) => panic!(
-            "expected an error, the claim was computed (total {})",
-            o.total_points
-        ),
+        Ok(o) => panic!("expected an error, the claim was computed (total {})", o.total_points),
         Err(e) => e.to_string(),
     }
 }
@@ -39,11 +36,8 @@ fn err(v: Value) -> String {
     let text = serde_json::to_string(&v).expect("json");
     let e = calc(text.as_bytes()).expect_err("expected an error");
     assert!(
-        e.to_string().starts_with(if e.path().is_empty() {
-            "(claim)"
-        } else {
-            e.path()
-        }),
+        e.to_string()
+            .starts_with(if e.path().is_empty() { "(claim)" } else { e.path() }),
         "{e}"
     );
     e.to_string()
@@ -51,8 +45,7 @@ fn err(v: Value) -> String {
 
 #[test]
 fn base_claim_is_valid() {
-    let o =
-        calc(serde_json::to_string(&base()).unwrap().as_bytes()).expect("the base claim computes");
+    let o = calc(serde_json::to_string(&base()).unwrap().as_bytes()).expect("the base claim computes");
     assert_eq!(o.total_points, 75);
 }
 
@@ -99,12 +92,12 @@ fn unknown_code() {
 fn code_not_valid_on_its_date() {
     // 医療情報取得加算１（初診） was abolished on 2024-11-30 (s_20241108).
     let mut v = base();
-    v["visits"][0] = json!({ "date": "2024-12-05", "time": "10:00", "kind": "first", "items": [{ "code": "111703170" }] });
+    v["visits"][0] =
+        json!({ "date": "2024-12-05", "time": "10:00", "kind": "first", "items": [{ "code": "111703170" }] });
     insta::assert_snapshot!(err(v), @"visits[0].items[0].code: code 111703170 has no version valid on 2024-12-05; versions: 2024-06-01…2024-11-30 医療情報取得加算１（初診）");
     // 医療ＤＸ推進体制整備加算１ (111703670) starts on 2025-04-01.
     let mut v = base();
-    v["visits"][0] =
-        json!({ "date": "2025-03-31", "kind": "first", "items": [{ "code": "111703670" }] });
+    v["visits"][0] = json!({ "date": "2025-03-31", "kind": "first", "items": [{ "code": "111703670" }] });
     insta::assert_snapshot!(err(v), @"visits[0].items[0].code: code 111703670 has no version valid on 2025-03-31; versions: 2025-04-01…2026-05-31 医療ＤＸ推進体制整備加算１（初診）");
 }
 
@@ -154,8 +147,7 @@ fn no_visit_and_negative_quantity() {
     v["visits"] = json!([]);
     insta::assert_snapshot!(err(v), @"visits: a claim needs at least one visit");
     let mut v = base();
-    v["visits"][0]["items"] =
-        json!([{ "code": "620000033", "quantity": -3, "days": 5, "usage": "internal" }]);
+    v["visits"][0]["items"] = json!([{ "code": "620000033", "quantity": -3, "days": 5, "usage": "internal" }]);
     insta::assert_snapshot!(err(v), @"visits[0].items[0].quantity: quantity must not be negative");
 }
 
@@ -185,8 +177,7 @@ impl Rng {
 }
 
 const STANDARDS: &[&str] = &[
-    "3522", "3826", "3827", "3828", "4034", "4035", "3001", "4036", "3155", "3002", "3523", "3195",
-    "4037", "3825",
+    "3522", "3826", "3827", "3828", "4034", "4035", "3001", "4036", "3155", "3002", "3523", "3195", "4037", "3825",
 ];
 const CAPABILITIES: &[&str] = &[
     "e_prescription",
@@ -200,13 +191,7 @@ const CAPABILITIES: &[&str] = &[
     "teleport",
 ];
 const DEPARTMENTS: &[&str] = &["内科", "小児科", "整形外科", "皮膚科", "眼科"];
-const TIME_CLASSES: &[&str] = &[
-    "regular",
-    "after_hours",
-    "holiday",
-    "late_night",
-    "night_early",
-];
+const TIME_CLASSES: &[&str] = &["regular", "after_hours", "holiday", "late_night", "night_early"];
 const USAGES: &[&str] = &["internal", "as_needed", "external", "injection"];
 
 fn date(y: i64, m: i64, d: i64) -> String {
@@ -240,9 +225,8 @@ fn random_claim(rng: &mut Rng, eng: &Engine, codes: &[masters::Code]) -> Value {
     let set = eng.masters();
     let mut facility = json!({ "kind": if rng.chance(70) { "clinic" } else { "hospital" }, "beds": rng.below(500) });
     if rng.chance(80) {
-        let mut hours = vec![
-            json!({ "weekdays": [1, 2, 3, 4, 5], "open": "09:00", "close": format!("{}:00", 17 + rng.below(4)) }),
-        ];
+        let mut hours =
+            vec![json!({ "weekdays": [1, 2, 3, 4, 5], "open": "09:00", "close": format!("{}:00", 17 + rng.below(4)) })];
         if rng.chance(50) {
             hours.push(json!({ "weekdays": [6], "open": "09:00", "close": "12:00" }));
         }
@@ -255,7 +239,9 @@ fn random_claim(rng: &mut Rng, eng: &Engine, codes: &[masters::Code]) -> Value {
         .map(|_| json!({ "code": rng.pick(STANDARDS), "from": date(2020 + rng.below(6) as i64, 1 + rng.below(12) as i64, 1) }))
         .collect();
     facility["standards"] = json!(standards);
-    let caps: Vec<Value> = (0..rng.below(5)).map(|_| json!({ "id": rng.pick(CAPABILITIES), "from": date(2020 + rng.below(6) as i64, 1, 1) })).collect();
+    let caps: Vec<Value> = (0..rng.below(5))
+        .map(|_| json!({ "id": rng.pick(CAPABILITIES), "from": date(2020 + rng.below(6) as i64, 1, 1) }))
+        .collect();
     facility["capabilities"] = json!(caps);
     if rng.chance(60) {
         let mut rates = serde_json::Map::new();
@@ -305,11 +291,7 @@ fn random_claim(rng: &mut Rng, eng: &Engine, codes: &[masters::Code]) -> Value {
                 v["time_class"] = json!(rng.pick(TIME_CLASSES));
             }
             if rng.chance(60) {
-                v["prescription"] = json!(if rng.chance(50) {
-                    "in_house"
-                } else {
-                    "outside"
-                });
+                v["prescription"] = json!(if rng.chance(50) { "in_house" } else { "outside" });
             }
             let items: Vec<Value> = (0..rng.below(9))
                 .map(|_| {

@@ -50,8 +50,7 @@ pub(crate) fn full_engine() -> Option<&'static Engine> {
         if !dir.is_dir() {
             return None;
         }
-        let set =
-            masters::load_dir(&dir).unwrap_or_else(|e| panic!("load_dir {}: {e}", dir.display()));
+        let set = masters::load_dir(&dir).unwrap_or_else(|e| panic!("load_dir {}: {e}", dir.display()));
         Some(Engine::new(Arc::new(set)))
     })
     .as_ref()
@@ -121,21 +120,14 @@ fn load_cases() -> Vec<Case> {
     ids.into_iter()
         .map(|id| {
             let dir = cases_dir().join(&id);
-            let claim = std::fs::read(dir.join("claim.json"))
-                .unwrap_or_else(|e| panic!("{id}/claim.json: {e}"));
-            let exp = std::fs::read(dir.join("expected.json"))
-                .unwrap_or_else(|e| panic!("{id}/expected.json: {e}"));
-            let expected: Expected =
-                serde_json::from_slice(&exp).unwrap_or_else(|e| panic!("{id}/expected.json: {e}"));
+            let claim = std::fs::read(dir.join("claim.json")).unwrap_or_else(|e| panic!("{id}/claim.json: {e}"));
+            let exp = std::fs::read(dir.join("expected.json")).unwrap_or_else(|e| panic!("{id}/expected.json: {e}"));
+            let expected: Expected = serde_json::from_slice(&exp).unwrap_or_else(|e| panic!("{id}/expected.json: {e}"));
             assert!(
                 !expected.source.trim().is_empty() && !expected.explain.trim().is_empty(),
                 "{id}: source and explain are required"
             );
-            Case {
-                id,
-                claim,
-                expected,
-            }
+            Case { id, claim, expected }
         })
         .collect()
 }
@@ -167,8 +159,7 @@ fn known_failures() -> BTreeSet<(String, Option<String>)> {
 }
 
 fn is_known(known: &BTreeSet<(String, Option<String>)>, id: &str, label: &str) -> bool {
-    known.contains(&(id.to_string(), None))
-        || known.contains(&(id.to_string(), Some(label.to_string())))
+    known.contains(&(id.to_string(), None)) || known.contains(&(id.to_string(), Some(label.to_string())))
 }
 
 /// Every difference between an outcome and the expectation (empty = pass).
@@ -176,10 +167,7 @@ fn compare(o: &Outcome, e: &Expected) -> Vec<String> {
     let mut diffs = Vec::new();
     let sum: i64 = o.lines.iter().map(|l| l.points * l.count as i64).sum();
     if sum != o.total_points {
-        diffs.push(format!(
-            "total_points {} != Σ points×count {sum}",
-            o.total_points
-        ));
+        diffs.push(format!("total_points {} != Σ points×count {sum}", o.total_points));
     }
     if o.total_points != e.total_points {
         diffs.push(format!(
@@ -198,9 +186,7 @@ fn compare(o: &Outcome, e: &Expected) -> Vec<String> {
     if got != want {
         let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
         let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
-        diffs.push(format!(
-            "lines differ: missing {missing:?}, unexpected {extra:?}"
-        ));
+        diffs.push(format!("lines differ: missing {missing:?}, unexpected {extra:?}"));
     }
     let mut got_removed: Vec<&str> = o.removed.iter().map(|r| r.code.as_str()).collect();
     let mut want_removed: Vec<&str> = e.removed.iter().map(String::as_str).collect();
@@ -247,13 +233,15 @@ fn run_corpus(eng: &Engine, label: &str, cases: &[&Case]) {
                 case.id,
                 diffs.join("\n!!!     ")
             )),
-            (false, false) => failures.push(format!("{}:\n    {}\n    (explain: {})", case.id, diffs.join("\n    "), case.expected.explain)),
+            (false, false) => failures.push(format!(
+                "{}:\n    {}\n    (explain: {})",
+                case.id,
+                diffs.join("\n    "),
+                case.expected.explain
+            )),
         }
     }
-    loud(&format!(
-        "golden [{label}]: {passed} of {} cases pass",
-        cases.len()
-    ));
+    loud(&format!("golden [{label}]: {passed} of {} cases pass", cases.len()));
     assert!(
         failures.is_empty(),
         "golden [{label}]: {} case(s) fail:\n{}",
@@ -270,11 +258,7 @@ fn golden_full_masters() {
         return;
     };
     let cases = load_cases();
-    assert!(
-        cases.len() >= 40,
-        "the corpus has {} cases, want ≥ 40",
-        cases.len()
-    );
+    assert!(cases.len() >= 40, "the corpus has {} cases, want ≥ 40", cases.len());
     run_corpus(eng, "full", &cases.iter().collect::<Vec<_>>());
 }
 
@@ -327,8 +311,7 @@ fn golden_corpus_is_well_formed() {
             "case id {} is not kebab-case",
             c.id
         );
-        let claim: serde_json::Value =
-            serde_json::from_slice(&c.claim).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+        let claim: serde_json::Value = serde_json::from_slice(&c.claim).unwrap_or_else(|e| panic!("{}: {e}", c.id));
         assert_eq!(
             claim.get("id").and_then(|v| v.as_str()),
             Some(c.id.as_str()),

@@ -14,9 +14,7 @@ pub fn data_dir(test: &str) -> Option<PathBuf> {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")),
     };
-    if d.join("uke/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE")
-        .is_file()
-    {
+    if d.join("uke/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE").is_file() {
         Some(d)
     } else {
         eprintln!(
@@ -38,8 +36,7 @@ pub fn masters_dir(data: &Path, files: &[&str]) -> tempdir::TempDir {
     for f in files {
         let src = data.join("ssk").join(f);
         let name = src.file_name().expect("file name");
-        std::fs::copy(&src, t.path().join(name))
-            .unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        std::fs::copy(&src, t.path().join(name)).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
     }
     t
 }
@@ -107,19 +104,13 @@ fn every_sample_receipt_converts_and_recorded_points_reconcile() {
     let rs = receipts(&data);
     assert_eq!(rs.len(), 75);
     for r in &rs {
-        let c = claim::receipt_to_claim(r, None, None)
-            .unwrap_or_else(|e| panic!("receipt {}: {e}", r.order));
+        let c = claim::receipt_to_claim(r, None, None).unwrap_or_else(|e| panic!("receipt {}: {e}", r.order));
         let rec = &c.recorded;
         // Σ 点数 × 回数 of the units = HO (or 公費単独 KO) 合計点数, through the conversion's view.
         let sum: u64 = rec.units.iter().map(|u| u.amount).sum();
         assert_eq!(Some(sum), rec.total, "receipt {}", r.order);
         assert_eq!(rec.units_total, sum);
-        assert_eq!(
-            rec.sections.values().sum::<u64>(),
-            sum,
-            "receipt {}",
-            r.order
-        );
+        assert_eq!(rec.sections.values().sum::<u64>(), sum, "receipt {}", r.order);
         // Per-day view: Σ over unit days of 点数 × day count = the same total.
         let by_day: u64 = rec
             .units
@@ -133,12 +124,7 @@ fn every_sample_receipt_converts_and_recorded_points_reconcile() {
             .sum();
         assert_eq!(by_day, sum, "receipt {}", r.order);
         // One visit per service day; the sample's 診療実日数 equals the days with a count.
-        assert_eq!(
-            Some(c.claim.visits.len() as u16),
-            rec.days,
-            "receipt {}",
-            r.order
-        );
+        assert_eq!(Some(c.claim.visits.len() as u16), rec.days, "receipt {}", r.order);
         assert_eq!(c.origins.len(), c.claim.visits.len());
         for (v, o) in c.claim.visits.iter().zip(&c.origins) {
             assert_eq!(v.items.len(), o.len());
@@ -162,33 +148,19 @@ fn every_sample_receipt_converts_and_recorded_points_reconcile() {
         v.items.iter().any(|i| i.code == "111000110"),
         "the recorded base code stays listed"
     );
-    let drug = v
-        .items
-        .iter()
-        .find(|i| i.code == "620098801")
-        .expect("22 drug");
+    let drug = v.items.iter().find(|i| i.code == "620098801").expect("22 drug");
     assert_eq!(drug.usage, Some(engine::claim::Usage::AsNeeded));
     assert_eq!(drug.days, Some(2));
     // The 手術's drug 剤 shares the 手術 unit's rp (priced under that part's rules).
-    let op = v
-        .items
-        .iter()
-        .find(|i| i.code == "150253010")
-        .expect("手術");
-    let op_drug = v
-        .items
-        .iter()
-        .find(|i| i.code == "620000402")
-        .expect("手術 drug");
+    let op = v.items.iter().find(|i| i.code == "150253010").expect("手術");
+    let op_drug = v.items.iter().find(|i| i.code == "620000402").expect("手術 drug");
     assert_eq!(op.rp, op_drug.rp);
     assert_eq!(op_drug.quantity, Some(rust_decimal::Decimal::from(2)));
 }
 
 #[test]
 fn drug_lines_without_a_version_on_their_date_are_unpriced_with_the_engine_message() {
-    let Some(data) =
-        data_dir("drug_lines_without_a_version_on_their_date_are_unpriced_with_the_engine_message")
-    else {
+    let Some(data) = data_dir("drug_lines_without_a_version_on_their_date_are_unpriced_with_the_engine_message") else {
         return;
     };
     let set = sample_masters(&data);
@@ -324,7 +296,10 @@ fn facility_file_replaces_the_defaults() {
         return;
     };
     let rs = receipts(&data);
-    let f: engine::claim::Facility = serde_json::from_str(r#"{"kind":"hospital","beds":250,"hours":[{"weekdays":[1,2,3,4,5],"open":"09:00","close":"17:00"}]}"#).unwrap();
+    let f: engine::claim::Facility = serde_json::from_str(
+        r#"{"kind":"hospital","beds":250,"hours":[{"weekdays":[1,2,3,4,5],"open":"09:00","close":"17:00"}]}"#,
+    )
+    .unwrap();
     let c = claim::receipt_to_claim(&rs[5], Some(&f), None).expect("convert");
     assert_eq!(c.claim.facility.beds, 250);
     assert!(

@@ -224,7 +224,10 @@ pub fn parse_claim(json: &[u8]) -> Result<Claim, crate::ClaimError> {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let path = if path == "." { String::new() } else { path };
-            Err(crate::ClaimError::Json { path, message: inner.to_string() })
+            Err(crate::ClaimError::Json {
+                path,
+                message: inner.to_string(),
+            })
         }
     }
 }

@@ -60,7 +60,11 @@ impl<'c> Ctx<'c> {
     }
 
     pub fn has_capability(&self, id: &str, d: NaiveDate) -> bool {
-        self.claim.facility.capabilities.iter().any(|c| c.id == id && c.from <= d && c.to.is_none_or(|t| d <= t))
+        self.claim
+            .facility
+            .capabilities
+            .iter()
+            .any(|c| c.id == id && c.from <= d && c.to.is_none_or(|t| d <= t))
     }
 
     /// Age in whole years on `d` (the birthday counts from its day).
@@ -102,7 +106,11 @@ pub fn age_years(birth: NaiveDate, d: NaiveDate) -> u32 {
 /// The first day of the month after the n-th birthday (age codes B3, B6, BF, BK).
 fn month_after_birthday(birth: NaiveDate, n: u32) -> NaiveDate {
     let y = birth.year() + n as i32;
-    let (ny, nm) = if birth.month() == 12 { (y + 1, 1) } else { (y, birth.month() + 1) };
+    let (ny, nm) = if birth.month() == 12 {
+        (y + 1, 1)
+    } else {
+        (y, birth.month() + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1).unwrap_or(NaiveDate::MAX)
 }
 
@@ -112,7 +120,11 @@ fn school_entry(birth: NaiveDate) -> NaiveDate {
     let sixth = birth.with_year(birth.year() + 6).unwrap_or(NaiveDate::MAX);
     // The age is reached the day before the birthday.
     let reached = sixth.pred_opt().unwrap_or(sixth);
-    let y = if reached.month() < 4 { reached.year() } else { reached.year() + 1 };
+    let y = if reached.month() < 4 {
+        reached.year()
+    } else {
+        reached.year() + 1
+    };
     NaiveDate::from_ymd_opt(y, 4, 1).unwrap_or(NaiveDate::MAX)
 }
 

@@ -119,17 +119,9 @@ fn remap_path(p: &mut String, orig: &[Vec<usize>]) {
 /// Computes `claim`, leaving out (and reporting) every listed item whose code the engine rejects
 /// (unknown, no version valid on the visit date, 経過措置 ended). Any other claim error is
 /// returned as is.
-pub fn calculate_lenient(
-    engine: &Engine,
-    claim: &Claim,
-    opts: Options,
-) -> Result<Lenient, ClaimError> {
+pub fn calculate_lenient(engine: &Engine, claim: &Claim, opts: Options) -> Result<Lenient, ClaimError> {
     let mut work: Option<Claim> = None;
-    let mut orig: Vec<Vec<usize>> = claim
-        .visits
-        .iter()
-        .map(|v| (0..v.items.len()).collect())
-        .collect();
+    let mut orig: Vec<Vec<usize>> = claim.visits.iter().map(|v| (0..v.items.len()).collect()).collect();
     let mut dropped = Vec::new();
     loop {
         let c = work.as_ref().unwrap_or(claim);
@@ -277,11 +269,7 @@ pub enum Cause {
         detail: Option<String>,
     },
     /// The line was removed by a rule on one side.
-    Removed {
-        side: Side,
-        rule: String,
-        reason: String,
-    },
+    Removed { side: Side, rule: String, reason: String },
     /// 回数 differs.
     Count { old: u32, new: u32 },
     /// No cause found in the master rows or the rules' ids (look at the two traces).
@@ -423,10 +411,7 @@ fn row_causes(
     let mut codes = vec![new.code.as_str()];
     if let Some(rp) = new.rp.as_deref() {
         for l in new_o.lines.iter().chain(old_o.lines.iter()) {
-            if l.visit == new.visit
-                && l.rp.as_deref() == Some(rp)
-                && !codes.contains(&l.code.as_str())
-            {
+            if l.visit == new.visit && l.rp.as_deref() == Some(rp) && !codes.contains(&l.code.as_str()) {
                 codes.push(l.code.as_str());
             }
         }
@@ -434,9 +419,7 @@ fn row_causes(
     let mut out = Vec::new();
     for (k, code) in codes.into_iter().enumerate() {
         match (row(old_set, code, old.date), row(new_set, code, new.date)) {
-            (Some(a), Some(b)) if a.value != b.value => {
-                out.push(Cause::MasterRow { old: a, new: b })
-            }
+            (Some(a), Some(b)) if a.value != b.value => out.push(Cause::MasterRow { old: a, new: b }),
             // A drug of the same 剤 that only one side can price moves the 剤's points.
             (None, Some(b)) if k > 0 => out.push(Cause::CodeNew {
                 first: Some(b),
@@ -710,14 +693,11 @@ impl Summary {
         }
         let mut seen: Vec<&str> = Vec::new();
         for c in &d.changes {
-            let e = self
-                .codes
-                .entry(c.code.clone())
-                .or_insert_with(|| CodeImpact {
-                    code: c.code.clone(),
-                    name: c.name.clone(),
-                    ..Default::default()
-                });
+            let e = self.codes.entry(c.code.clone()).or_insert_with(|| CodeImpact {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                ..Default::default()
+            });
             e.delta += c.delta;
             e.lines += 1;
             if !seen.contains(&c.code.as_str()) {
@@ -740,12 +720,7 @@ impl Summary {
     /// The `n` codes with the largest absolute points delta (ties by code).
     pub fn top_codes(&self, n: usize) -> Vec<CodeImpact> {
         let mut v: Vec<CodeImpact> = self.codes.values().cloned().collect();
-        v.sort_by(|a, b| {
-            b.delta
-                .abs()
-                .cmp(&a.delta.abs())
-                .then_with(|| a.code.cmp(&b.code))
-        });
+        v.sort_by(|a, b| b.delta.abs().cmp(&a.delta.abs()).then_with(|| a.code.cmp(&b.code)));
         v.truncate(n);
         v
     }

@@ -163,9 +163,7 @@ pub fn month_end(d: NaiveDate) -> NaiveDate {
     } else {
         (d.year(), d.month() + 1)
     };
-    NaiveDate::from_ymd_opt(y, m, 1)
-        .and_then(|n| n.pred_opt())
-        .unwrap_or(d)
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
 }
 
 impl Generator {
@@ -359,11 +357,7 @@ impl Generator {
             } else {
                 (r.range(9, 16), r.below(4) * 15)
             };
-            let kind = if k == 0 {
-                first_kind
-            } else {
-                VisitKind::Revisit
-            };
+            let kind = if k == 0 { first_kind } else { VisitKind::Revisit };
             let myna = r.chance(40);
             let management = kind == VisitKind::Revisit && r.chance(40);
             let urgent = after && r.chance(50);

@@ -47,7 +47,10 @@ impl ClaimError {
         }
     }
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ClaimError::Invalid { path: path.into(), message: message.into() }
+        ClaimError::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

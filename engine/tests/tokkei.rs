@@ -14,7 +14,9 @@ use std::sync::{Arc, OnceLock};
 fn engine() -> Option<&'static Engine> {
     static E: OnceLock<Option<Engine>> = OnceLock::new();
     E.get_or_init(|| {
-        let dir = std::env::var_os("SANTEI_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+        let dir = std::env::var_os("SANTEI_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
         if !dir.exists() {
             eprintln!("SKIP tokkei: no master data at {} (set SANTEI_DATA)", dir.display());
             return None;
@@ -39,7 +41,8 @@ macro_rules! eng {
 
 fn calc(e: &Engine, claim: Value) -> Outcome {
     let bytes = serde_json::to_vec(&claim).unwrap();
-    e.calculate_json(&bytes, engine::Options { trace: true }).unwrap_or_else(|err| panic!("claim error: {err}"))
+    e.calculate_json(&bytes, engine::Options { trace: true })
+        .unwrap_or_else(|err| panic!("claim error: {err}"))
 }
 
 fn clinic() -> Value {
@@ -74,10 +77,16 @@ fn removed<'o>(o: &'o Outcome, code: &str) -> Vec<&'o engine::Removed> {
 fn dump(o: &Outcome) -> String {
     let mut s = String::new();
     for l in &o.lines {
-        s.push_str(&format!("  {} {} {}×{} [{}] {:?}\n", l.code, l.name, l.points, l.count, l.reason.rule, l.origin));
+        s.push_str(&format!(
+            "  {} {} {}×{} [{}] {:?}\n",
+            l.code, l.name, l.points, l.count, l.reason.rule, l.origin
+        ));
     }
     for r in &o.removed {
-        s.push_str(&format!("  REMOVED {} {} [{}] {:?}\n", r.code, r.name, r.reason.rule, r.reason.detail));
+        s.push_str(&format!(
+            "  REMOVED {} {} [{}] {:?}\n",
+            r.code, r.name, r.reason.rule, r.reason.detail
+        ));
     }
     for d in &o.diagnostics {
         s.push_str(&format!("  DIAG {:?} {} {}\n", d.level, d.code, d.message));
@@ -135,7 +144,8 @@ fn drugs_at_real_prices() {
 #[test]
 fn fifteen_yen_boundary_and_half() {
     let e = eng!();
-    let it = |code: &str, q: f64, rp: &str| json!({"code": code, "quantity": q, "days": 1, "rp": rp, "usage": "internal"});
+    let it =
+        |code: &str, q: f64, rp: &str| json!({"code": code, "quantity": q, "days": 1, "rp": rp, "usage": "internal"});
     let o = calc(
         e,
         claim(
@@ -143,7 +153,13 @@ fn fifteen_yen_boundary_and_half() {
             vec![visit(
                 "2024-07-10",
                 Some("in_house"),
-                json!([it("610407028", 1.2, "a"), it("610408658", 2.01, "b"), it("610407028", 2.0, "c"), it("610407028", 3.6, "d"), it("610407028", 3.0, "e")]),
+                json!([
+                    it("610407028", 1.2, "a"),
+                    it("610408658", 2.01, "b"),
+                    it("610407028", 2.0, "c"),
+                    it("610407028", 3.6, "d"),
+                    it("610407028", 3.0, "e")
+                ]),
             )],
         ),
     );
@@ -162,8 +178,16 @@ fn shochi_drug_below_15_is_zero() {
         claim(
             adult(),
             vec![
-                visit("2024-07-10", None, json!([{"code": "140000610", "rp": "s"}, {"code": "620008993", "quantity": 1, "rp": "s"}])),
-                visit("2024-07-11", None, json!([{"code": "140000610", "rp": "s"}, {"code": "620008993", "quantity": 2, "rp": "s"}])),
+                visit(
+                    "2024-07-10",
+                    None,
+                    json!([{"code": "140000610", "rp": "s"}, {"code": "620008993", "quantity": 1, "rp": "s"}]),
+                ),
+                visit(
+                    "2024-07-11",
+                    None,
+                    json!([{"code": "140000610", "rp": "s"}, {"code": "620008993", "quantity": 2, "rp": "s"}]),
+                ),
             ],
         ),
     );
@@ -224,8 +248,18 @@ fn gazo_with_film_half_up() {
 // クレアチニン 160019210, ＵＡ 160019310, ＴＰ 160017410, Ａｌｂ 160018910, カリウム 160021410,
 // ナトリウム及びクロール 160021110, ＡＬＰ 160020010.
 
-const D007_ITEMS: [&str; 10] =
-    ["160019410", "160020410", "160019010", "160019210", "160019310", "160017410", "160018910", "160021410", "160021110", "160020010"];
+const D007_ITEMS: [&str; 10] = [
+    "160019410",
+    "160020410",
+    "160019010",
+    "160019210",
+    "160019310",
+    "160017410",
+    "160018910",
+    "160021410",
+    "160021110",
+    "160020010",
+];
 
 fn d007_claim(date: &str, n: usize) -> Value {
     let items: Vec<Value> = D007_ITEMS[..n].iter().map(|c| json!({"code": c})).collect();
@@ -237,7 +271,11 @@ fn check_ladder(n: usize, date: &str, want: i64) {
     let o = calc(e, d007_claim(date, n));
     assert_total(&o, want);
     assert_eq!(lines(&o, "160061910").len(), 1, "one 判断料\n{}", dump(&o));
-    let d007: Vec<_> = o.lines.iter().filter(|l| l.section == "60" && l.code != "160061910").collect();
+    let d007: Vec<_> = o
+        .lines
+        .iter()
+        .filter(|l| l.section == "60" && l.code != "160061910")
+        .collect();
     assert_eq!(d007.len(), n);
     if n >= 5 {
         assert!(d007.iter().all(|l| l.reason.rule == "D007-hokatsu"));
@@ -288,7 +326,12 @@ fn d007_lipid_trio_counts_two() {
     let e = eng!();
     let items = json!([{"code": "160019410"}, {"code": "160020410"}, {"code": "160019010"}, {"code": "160019210"}, {"code": "160023410"}, {"code": "160022410"}, {"code": "160167250"}]);
     let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, items)]));
-    assert_eq!(o.removed.iter().filter(|r| r.reason.rule == "D007-count").count(), 1, "{}", dump(&o));
+    assert_eq!(
+        o.removed.iter().filter(|r| r.reason.rule == "D007-count").count(),
+        1,
+        "{}",
+        dump(&o)
+    );
     assert_total(&o, 237);
 }
 
@@ -299,7 +342,14 @@ fn d009_ladder_4_items() {
     let e = eng!();
     let o = calc(
         e,
-        claim(adult(), vec![visit("2024-07-10", None, json!([{"code": "160036510"}, {"code": "160036710"}, {"code": "160037210"}, {"code": "160037510"}]))]),
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160036510"}, {"code": "160036710"}, {"code": "160037210"}, {"code": "160037510"}]),
+            )],
+        ),
     );
     assert_eq!(lines(&o, "160062010").len(), 1);
     assert_total(&o, 529);
@@ -311,10 +361,30 @@ fn d009_ladder_4_items() {
 #[test]
 fn ige_cap() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, json!([{"code": "160056110", "quantity": 14}]))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160056110", "quantity": 14}]),
+            )],
+        ),
+    );
     assert!(has_diag(&o, "STEP_CAPPED"));
     assert_total(&o, 1574);
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, json!([{"code": "160056110", "quantity": 10}, {"code": "160056110", "quantity": 5}]))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160056110", "quantity": 10}, {"code": "160056110", "quantity": 5}]),
+            )],
+        ),
+    );
     assert_total(&o, 1574);
 }
 
@@ -326,7 +396,16 @@ fn ige_cap() {
 #[test]
 fn handan_once_a_month() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-01", None, json!([{"code": "160019410"}])), visit("2024-07-15", None, json!([{"code": "160022510"}]))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![
+                visit("2024-07-01", None, json!([{"code": "160019410"}])),
+                visit("2024-07-15", None, json!([{"code": "160022510"}])),
+            ],
+        ),
+    );
     let h = lines(&o, "160061910");
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].date.to_string(), "2024-07-01");
@@ -350,7 +429,17 @@ fn handan_history() {
 #[test]
 fn handan_listed() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, json!([{"code": "160019410"}, {"code": "160061910"}, {"code": "160061810"}]))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160019410"}, {"code": "160061910"}, {"code": "160061810"}]),
+            )],
+        ),
+    );
     let h = lines(&o, "160061910");
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].origin, Origin::Input);
@@ -364,17 +453,35 @@ fn handan_listed() {
 /// 6 銘柄 in one 内服 剤 above 205円: 621951001 111.50 + 620004080 56.60 + 622080801 69.70 + 622538301 60.20 +
 /// 620098801 10.10 + 620452801 10.10 = 318.20円 → 32点 × 14 = 448; 6 種類 → 処方料 42; 調剤料 11. Total 501.
 fn six_or_seven(seven: bool) -> Value {
-    let mut codes = vec!["621951001", "620004080", "622080801", "622538301", "620098801", "620452801"];
+    let mut codes = vec![
+        "621951001",
+        "620004080",
+        "622080801",
+        "622538301",
+        "620098801",
+        "620452801",
+    ];
     if seven {
         codes.push("612320350");
     }
-    Value::Array(codes.iter().map(|c| json!({"code": c, "quantity": 1, "days": 14, "rp": "1", "usage": "internal"})).collect())
+    Value::Array(
+        codes
+            .iter()
+            .map(|c| json!({"code": c, "quantity": 1, "days": 14, "rp": "1", "usage": "internal"}))
+            .collect(),
+    )
 }
 
 #[test]
 fn six_kinds_in_house() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("in_house"), six_or_seven(false))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit("2024-07-10", Some("in_house"), six_or_seven(false))],
+        ),
+    );
     assert_eq!(lines(&o, "120001210").len(), 1);
     assert_total(&o, 501);
 }
@@ -384,7 +491,10 @@ fn six_kinds_in_house() {
 #[test]
 fn seven_kinds_in_house() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("in_house"), six_or_seven(true))]));
+    let o = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("in_house"), six_or_seven(true))]),
+    );
     assert_eq!(lines(&o, "120002610").len(), 1, "{}", dump(&o));
     assert_eq!(lines(&o, "630010002").len(), 1);
     assert_eq!(lines(&o, "612320350")[0].points, 30);
@@ -395,10 +505,16 @@ fn seven_kinds_in_house() {
 #[test]
 fn six_and_seven_kinds_outside() {
     let e = eng!();
-    let o6 = calc(e, claim(adult(), vec![visit("2024-07-10", Some("outside"), six_or_seven(false))]));
+    let o6 = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("outside"), six_or_seven(false))]),
+    );
     assert_total(&o6, 60);
     assert_eq!(o6.removed.iter().filter(|r| r.reason.rule == "F400").count(), 6);
-    let o7 = calc(e, claim(adult(), vec![visit("2024-07-10", Some("outside"), six_or_seven(true))]));
+    let o7 = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("outside"), six_or_seven(true))]),
+    );
     assert_eq!(lines(&o7, "120002710").len(), 1);
     assert_total(&o7, 32);
 }
@@ -413,7 +529,14 @@ fn tokutei_28_days() {
         if let Some(t) = tokutei {
             p["tokutei_shikkan"] = json!(t);
         }
-        claim(p, vec![visit("2024-07-10", Some("in_house"), json!([{"code": "621951001", "quantity": 1, "days": days, "rp": "1", "usage": "internal"}]))])
+        claim(
+            p,
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([{"code": "621951001", "quantity": 1, "days": days, "rp": "1", "usage": "internal"}]),
+            )],
+        )
     };
     assert_total(&calc(e, c(27, Some(true))), 350);
     let o = calc(e, c(28, Some(true)));
@@ -435,7 +558,10 @@ fn in_house_vs_outside_generic_name() {
         {"code": "620098801", "quantity": 3, "days": 7, "rp": "1", "usage": "internal", "generic_name": true},
         {"code": "622080801", "quantity": 1, "days": 7, "rp": "2", "usage": "internal", "generic_name": true}
     ]);
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("outside"), items.clone())]));
+    let o = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("outside"), items.clone())]),
+    );
     assert_eq!(lines(&o, "120004270").len(), 1, "{}", dump(&o));
     assert_total(&o, 70);
     let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("in_house"), items)]));
@@ -451,7 +577,11 @@ fn shoho_infant() {
         e,
         claim(
             json!({"birth_date": "2022-03-01"}),
-            vec![visit("2024-07-10", Some("in_house"), json!([{"code": "620000033", "quantity": 1, "days": 3, "rp": "1", "usage": "internal"}]))],
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([{"code": "620000033", "quantity": 1, "days": 3, "rp": "1", "usage": "internal"}]),
+            )],
         ),
     );
     assert_eq!(lines(&o, "120002170").len(), 1);
@@ -465,7 +595,14 @@ fn mayaku_kasan() {
     let e = eng!();
     let o = calc(
         e,
-        claim(adult(), vec![visit("2024-07-10", Some("in_house"), json!([{"code": "610412026", "quantity": 1, "days": 7, "rp": "1", "usage": "internal"}]))]),
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([{"code": "610412026", "quantity": 1, "days": 7, "rp": "1", "usage": "internal"}]),
+            )],
+        ),
     );
     assert_eq!(lines(&o, "120000110").len() + lines(&o, "120001310").len(), 2);
     assert_total(&o, 62);
@@ -498,7 +635,13 @@ fn listed_f_not_duplicated() {
 fn chozai_kihon_once_a_month() {
     let e = eng!();
     let item = json!([{"code": "620000033", "quantity": 1, "days": 1, "rp": "1", "usage": "internal"}]);
-    let mut c = claim(adult(), vec![visit("2024-07-10", Some("in_house"), item.clone()), visit("2024-07-20", Some("in_house"), item)]);
+    let mut c = claim(
+        adult(),
+        vec![
+            visit("2024-07-10", Some("in_house"), item.clone()),
+            visit("2024-07-20", Some("in_house"), item),
+        ],
+    );
     c["facility"]["capabilities"] = json!([{"id": "pharmacist", "from": "2020-01-01"}]);
     let o = calc(e, c);
     assert_eq!(lines(&o, "120001810").len(), 1);
@@ -513,7 +656,17 @@ fn chozai_kihon_once_a_month() {
 #[test]
 fn blood_draw_once_a_day_with_infant() {
     let e = eng!();
-    let o = calc(e, claim(json!({"birth_date": "2020-01-15"}), vec![visit("2024-07-10", None, json!([{"code": "160095710"}, {"code": "160095710"}]))]));
+    let o = calc(
+        e,
+        claim(
+            json!({"birth_date": "2020-01-15"}),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160095710"}, {"code": "160095710"}]),
+            )],
+        ),
+    );
     assert_eq!(lines(&o, "160095710").len(), 1);
     assert_eq!(removed(&o, "160095710").len(), 1);
     assert_eq!(lines(&o, "160095970")[0].origin, Origin::Derived);
@@ -535,7 +688,12 @@ fn gairai_bundle() {
         ]}]
     });
     let o = calc(e, c);
-    assert_eq!(o.removed.iter().filter(|r| r.reason.rule == "A002-hokatsu").count(), 3, "{}", dump(&o));
+    assert_eq!(
+        o.removed.iter().filter(|r| r.reason.rule == "A002-hokatsu").count(),
+        3,
+        "{}",
+        dump(&o)
+    );
     assert_eq!(lines(&o, "160061810").len(), 1);
     assert_total(&o, 252);
 }
@@ -554,7 +712,9 @@ fn shoni_gairai_bundle() {
         ]}]
     });
     let o = calc(e, c);
-    assert!(removed(&o, "160008010").iter().all(|r| r.reason.rule == "B001-2-hokatsu"));
+    assert!(removed(&o, "160008010")
+        .iter()
+        .all(|r| r.reason.rule == "B001-2-hokatsu"));
     assert_eq!(removed(&o, "620000033").len(), 1);
     assert!(lines(&o, "120001210").is_empty());
     assert!(lines(&o, "160061810").is_empty());
@@ -583,7 +743,11 @@ fn jinsoku_five_a_day() {
         claim(
             adult(),
             vec![
-                visit("2024-07-10", None, json!([{"code": "160019410"}, {"code": "160177770", "quantity": 3}])),
+                visit(
+                    "2024-07-10",
+                    None,
+                    json!([{"code": "160019410"}, {"code": "160177770", "quantity": 3}]),
+                ),
                 visit("2024-07-10", None, json!([{"code": "160177770", "quantity": 4}])),
             ],
         ),
@@ -601,7 +765,9 @@ fn jinsoku_five_a_day() {
 fn temporary_drug_not_counted() {
     let e = eng!();
     let mut items = six_or_seven(false);
-    items.as_array_mut().unwrap().push(json!({"code": "612320350", "quantity": 1, "days": 5, "rp": "2", "usage": "internal", "temporary": true}));
+    items.as_array_mut().unwrap().push(
+        json!({"code": "612320350", "quantity": 1, "days": 5, "rp": "2", "usage": "internal", "temporary": true}),
+    );
     let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("in_house"), items)]));
     assert!(lines(&o, "630010002").is_empty());
     assert_eq!(lines(&o, "120001210").len(), 1);
@@ -612,7 +778,17 @@ fn temporary_drug_not_counted() {
 #[test]
 fn listed_f_wrong_side() {
     let e = eng!();
-    let o = calc(e, claim(adult(), vec![visit("2024-07-10", Some("outside"), json!([{"code": "120001210"}, {"code": "620000033", "quantity": 1, "days": 7, "rp": "1", "usage": "internal"}]))]));
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("outside"),
+                json!([{"code": "120001210"}, {"code": "620000033", "quantity": 1, "days": 7, "rp": "1", "usage": "internal"}]),
+            )],
+        ),
+    );
     assert_eq!(removed(&o, "120001210")[0].reason.rule, "F-side");
     assert_total(&o, 60);
 }
@@ -623,7 +799,13 @@ fn listed_f_wrong_side() {
 fn tokutei_kanri_after_first_visit_month() {
     let e = eng!();
     let p = json!({"birth_date": "1960-01-01", "tokutei_shikkan": true});
-    let mut c = claim(p, vec![visit("2024-07-10", None, json!([{"code": "113001810"}])), visit("2024-07-25", None, json!([{"code": "113001810"}]))]);
+    let mut c = claim(
+        p,
+        vec![
+            visit("2024-07-10", None, json!([{"code": "113001810"}])),
+            visit("2024-07-25", None, json!([{"code": "113001810"}])),
+        ],
+    );
     c["history"] = json!([{"date": "2024-06-20", "code": "111000110"}]);
     let o = calc(e, c);
     assert_eq!(removed(&o, "113001810").len(), 1);

@@ -11,8 +11,8 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use engine::{Engine, Options};
 use santei::{
-    santei_buffer_free, santei_calculate, santei_engine_free, santei_engine_new, santei_masters_free, santei_masters_open,
-    santei_masters_open_default, santei_status,
+    santei_buffer_free, santei_calculate, santei_engine_free, santei_engine_new, santei_masters_free,
+    santei_masters_open, santei_masters_open_default, santei_status,
 };
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
@@ -24,13 +24,20 @@ fn workspace() -> PathBuf {
 }
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("SANTEI_DATA").map(PathBuf::from).unwrap_or_else(|| workspace().join("../shared/data"));
+    let dir = std::env::var_os("SANTEI_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared/data"));
     dir.is_dir().then_some(dir)
 }
 
 fn bench(c: &mut Criterion) {
     let dir = data_dir();
-    eprintln!("masters: {}", dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "embedded default".into()));
+    eprintln!(
+        "masters: {}",
+        dir.as_ref()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|| "embedded default".into())
+    );
     let set = match &dir {
         Some(d) => masters::load_dir(d).expect("load the staged data"),
         None => masters::load_default().expect("load the default masters"),
@@ -49,7 +56,10 @@ fn bench(c: &mut Criterion) {
     };
     assert_eq!(status, santei_status::SANTEI_OK);
     let mut ffi_engine = std::ptr::null_mut();
-    assert_eq!(unsafe { santei_engine_new(masters, &mut ffi_engine) }, santei_status::SANTEI_OK);
+    assert_eq!(
+        unsafe { santei_engine_new(masters, &mut ffi_engine) },
+        santei_status::SANTEI_OK
+    );
     unsafe { santei_masters_free(masters) };
 
     let claims = [
@@ -61,7 +71,9 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group(name);
         group.bench_function("rust calculate_json+to_vec", |b| {
             b.iter(|| {
-                let out = rust_engine.calculate_json(black_box(&json), Options { trace: true }).expect("computes");
+                let out = rust_engine
+                    .calculate_json(black_box(&json), Options { trace: true })
+                    .expect("computes");
                 black_box(serde_json::to_vec(&out).expect("serializes"))
             })
         });
@@ -91,7 +103,9 @@ fn interleaved(name: &str, rust_engine: &Engine, ffi_engine: *const santei::sant
         let run_rust = || {
             let t = Instant::now();
             for _ in 0..BATCH {
-                let out = rust_engine.calculate_json(black_box(json), Options { trace: true }).expect("computes");
+                let out = rust_engine
+                    .calculate_json(black_box(json), Options { trace: true })
+                    .expect("computes");
                 black_box(serde_json::to_vec(&out).expect("serializes"));
             }
             t.elapsed() / BATCH
@@ -117,7 +131,11 @@ fn interleaved(name: &str, rust_engine: &Engine, ffi_engine: *const santei::sant
             rust.push(run_rust());
         }
     }
-    let mut ratios: Vec<f64> = rust.iter().zip(&ffi).map(|(r, f)| f.as_secs_f64() / r.as_secs_f64()).collect();
+    let mut ratios: Vec<f64> = rust
+        .iter()
+        .zip(&ffi)
+        .map(|(r, f)| f.as_secs_f64() / r.as_secs_f64())
+        .collect();
     ratios.sort_by(f64::total_cmp);
     rust.sort();
     ffi.sort();

@@ -158,7 +158,10 @@ pub unsafe extern "C" fn santei_masters_open(dir_utf8: *const c_char, out: *mut 
         let dir = match unsafe { CStr::from_ptr(dir_utf8) }.to_str() {
             Ok(d) => d,
             Err(e) => {
-                return fail(santei_status::SANTEI_INVALID_UTF8, &format!("dir_utf8 is not valid UTF-8 (at byte {})", e.valid_up_to()))
+                return fail(
+                    santei_status::SANTEI_INVALID_UTF8,
+                    &format!("dir_utf8 is not valid UTF-8 (at byte {})", e.valid_up_to()),
+                )
             }
         };
         masters_out(masters::load_dir(Path::new(dir)), out)
@@ -200,7 +203,10 @@ pub unsafe extern "C" fn santei_masters_free(masters: *mut santei_masters) {
 /// # Safety
 /// `masters` is NULL or a live handle; `out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn santei_masters_info_json(masters: *const santei_masters, out: *mut *mut santei_buffer) -> santei_status {
+pub unsafe extern "C" fn santei_masters_info_json(
+    masters: *const santei_masters,
+    out: *mut *mut santei_buffer,
+) -> santei_status {
     ffi_panic_boundary!(santei_status::SANTEI_PANIC, {
         check_out!(out, "out");
         let m = try_ref!(masters, "masters");
@@ -210,7 +216,10 @@ pub unsafe extern "C" fn santei_masters_info_json(masters: *const santei_masters
                 unsafe { *out = santei_buffer::into_raw(bytes) };
                 santei_status::SANTEI_OK
             }
-            Err(e) => fail(santei_status::SANTEI_INTERNAL, &format!("cannot serialize the master info: {e}")),
+            Err(e) => fail(
+                santei_status::SANTEI_INTERNAL,
+                &format!("cannot serialize the master info: {e}"),
+            ),
         }
     })
 }
@@ -245,11 +254,16 @@ fn masters_info(set: &MasterSet) -> serde_json::Value {
 /// # Safety
 /// `masters` is NULL or a live handle; `out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn santei_engine_new(masters: *const santei_masters, out: *mut *mut santei_engine) -> santei_status {
+pub unsafe extern "C" fn santei_engine_new(
+    masters: *const santei_masters,
+    out: *mut *mut santei_engine,
+) -> santei_status {
     ffi_panic_boundary!(santei_status::SANTEI_PANIC, {
         check_out!(out, "out");
         let m = try_ref!(masters, "masters");
-        let engine = Box::new(santei_engine { engine: Engine::new(Arc::clone(&m.set)) });
+        let engine = Box::new(santei_engine {
+            engine: Engine::new(Arc::clone(&m.set)),
+        });
         // SAFETY: checked not NULL above.
         unsafe { *out = Box::into_raw(engine) };
         santei_status::SANTEI_OK
@@ -319,7 +333,10 @@ pub unsafe extern "C" fn santei_calculate_opts(
             return fail(santei_status::SANTEI_NULL_ARGUMENT, "claim_json is NULL");
         }
         if flags & !SANTEI_CALC_ALL != 0 {
-            return fail(santei_status::SANTEI_INVALID_ARGUMENT, &format!("unknown flag bits {:#x}", flags & !SANTEI_CALC_ALL));
+            return fail(
+                santei_status::SANTEI_INVALID_ARGUMENT,
+                &format!("unknown flag bits {:#x}", flags & !SANTEI_CALC_ALL),
+            );
         }
         if len == 0 {
             return fail(santei_status::SANTEI_EMPTY_INPUT, "claim_json is empty (len 0)");
@@ -346,10 +363,17 @@ pub unsafe extern "C" fn santei_calculate_opts(
 /// The whole calculation in Rust terms: the claim bytes → the result JSON bytes.
 fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>, (santei_status, String)> {
     if let Err(e) = std::str::from_utf8(json) {
-        return Err((santei_status::SANTEI_INVALID_UTF8, format!("claim_json is not valid UTF-8 (at byte {})", e.valid_up_to())));
+        return Err((
+            santei_status::SANTEI_INVALID_UTF8,
+            format!("claim_json is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        ));
     }
-    let opts = Options { trace: flags & SANTEI_CALC_TRACE != 0 };
-    let outcome = engine.calculate_json(json, opts).map_err(|e| (santei_status::SANTEI_INVALID_CLAIM, e.to_string()))?;
+    let opts = Options {
+        trace: flags & SANTEI_CALC_TRACE != 0,
+    };
+    let outcome = engine
+        .calculate_json(json, opts)
+        .map_err(|e| (santei_status::SANTEI_INVALID_CLAIM, e.to_string()))?;
     // Room for the JSON and the NUL terminator, so the final push rarely reallocates.
     let mut bytes = Vec::with_capacity(4096);
     let written = if flags & SANTEI_CALC_PRETTY != 0 {
@@ -357,7 +381,12 @@ fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>,
     } else {
         serde_json::to_writer(&mut bytes, &outcome)
     };
-    written.map_err(|e| (santei_status::SANTEI_INTERNAL, format!("cannot serialize the result: {e}")))?;
+    written.map_err(|e| {
+        (
+            santei_status::SANTEI_INTERNAL,
+            format!("cannot serialize the result: {e}"),
+        )
+    })?;
     Ok(bytes)
 }
 
@@ -413,7 +442,10 @@ mod tests {
     use std::ptr;
 
     fn last_error() -> String {
-        unsafe { CStr::from_ptr(santei_last_error()) }.to_str().unwrap().to_string()
+        unsafe { CStr::from_ptr(santei_last_error()) }
+            .to_str()
+            .unwrap()
+            .to_string()
     }
 
     #[test]
@@ -482,7 +514,10 @@ mod tests {
             santei_masters_free(m);
             let claim = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/first-visit-dx.json")).unwrap();
             let mut buf: *mut santei_buffer = ptr::null_mut();
-            assert_eq!(santei_calculate(e, claim.as_ptr(), claim.len(), &mut buf), santei_status::SANTEI_OK);
+            assert_eq!(
+                santei_calculate(e, claim.as_ptr(), claim.len(), &mut buf),
+                santei_status::SANTEI_OK
+            );
             let data = std::slice::from_raw_parts(santei_buffer_data(buf), santei_buffer_len(buf) + 1);
             assert_eq!(data.last(), Some(&0));
             let v: serde_json::Value = serde_json::from_slice(&data[..data.len() - 1]).unwrap();
@@ -491,7 +526,10 @@ mod tests {
             // Outputs are untouched on failure.
             let sentinel = std::ptr::dangling_mut::<santei_buffer>();
             let mut untouched = sentinel;
-            assert_eq!(santei_calculate(e, b"{".as_ptr(), 1, &mut untouched), santei_status::SANTEI_INVALID_CLAIM);
+            assert_eq!(
+                santei_calculate(e, b"{".as_ptr(), 1, &mut untouched),
+                santei_status::SANTEI_INVALID_CLAIM
+            );
             assert_eq!(untouched, sentinel);
             assert_eq!(
                 santei_calculate_opts(e, claim.as_ptr(), claim.len(), 1 << 7, &mut untouched),

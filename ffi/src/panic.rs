@@ -25,7 +25,12 @@ macro_rules! try_ref {
     ($ptr:expr, $name:literal) => {
         match unsafe { $ptr.as_ref() } {
             Some(r) => r,
-            None => return $crate::error::fail($crate::error::santei_status::SANTEI_NULL_ARGUMENT, concat!($name, " is NULL")),
+            None => {
+                return $crate::error::fail(
+                    $crate::error::santei_status::SANTEI_NULL_ARGUMENT,
+                    concat!($name, " is NULL"),
+                )
+            }
         }
     };
 }
@@ -34,7 +39,10 @@ macro_rules! try_ref {
 macro_rules! check_out {
     ($ptr:expr, $name:literal) => {
         if $ptr.is_null() {
-            return $crate::error::fail($crate::error::santei_status::SANTEI_NULL_ARGUMENT, concat!($name, " is NULL"));
+            return $crate::error::fail(
+                $crate::error::santei_status::SANTEI_NULL_ARGUMENT,
+                concat!($name, " is NULL"),
+            );
         }
     };
 }

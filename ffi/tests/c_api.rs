@@ -88,14 +88,22 @@ fn rejected_claim() -> PathBuf {
 fn expected_args(set: masters::MasterSet) -> Vec<String> {
     let engine = Engine::new(Arc::new(set));
     let rejected = engine
-        .calculate_json(&std::fs::read(rejected_claim()).expect("read rejected-by-rules.json"), Options::default())
+        .calculate_json(
+            &std::fs::read(rejected_claim()).expect("read rejected-by-rules.json"),
+            Options::default(),
+        )
         .expect("rejected-by-rules.json parses");
-    assert!(rejected.has_errors(), "rejected-by-rules.json should carry an error diagnostic");
+    assert!(
+        rejected.has_errors(),
+        "rejected-by-rules.json should carry an error diagnostic"
+    );
     claim_paths()
         .into_iter()
         .map(|p| {
             let json = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let out = engine.calculate_json(&json, Options::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let out = engine
+                .calculate_json(&json, Options::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             format!("{}={}", p.display(), out.total_points)
         })
         .collect()
@@ -127,7 +135,11 @@ fn c_test_binary() -> &'static Path {
 /// Runs a command with a time limit, echoing its output; returns whether it exited 0.
 fn run_with_limit(cmd: &mut Command, limit: Duration) -> bool {
     eprintln!("running: {cmd:?}");
-    let mut child = cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit()).spawn().expect("spawn");
+    let mut child = cmd
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn");
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -161,15 +173,28 @@ fn c_caller() {
             masters::load_default().expect("load the default masters")
         }
     };
-    cmd.args(["--threads", "8", "--iters", "200"]).arg("--rejected").arg(rejected_claim());
+    cmd.args(["--threads", "8", "--iters", "200"])
+        .arg("--rejected")
+        .arg(rejected_claim());
     cmd.args(expected_args(set));
-    assert!(run_with_limit(&mut cmd, Duration::from_secs(600)), "the C caller failed (see FAIL lines above)");
+    assert!(
+        run_with_limit(&mut cmd, Duration::from_secs(600)),
+        "the C caller failed (see FAIL lines above)"
+    );
 }
 
 #[test]
 fn c_caller_under_valgrind() {
-    if Command::new("valgrind").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
-        eprintln!("!!! valgrind is not installed: the valgrind run of the C caller is SKIPPED (apt-get install valgrind) !!!");
+    if Command::new("valgrind")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| !s.success())
+        .unwrap_or(true)
+    {
+        eprintln!(
+            "!!! valgrind is not installed: the valgrind run of the C caller is SKIPPED (apt-get install valgrind) !!!"
+        );
         return;
     }
     let bin = c_test_binary();
@@ -196,21 +221,34 @@ fn c_caller_under_valgrind() {
             masters::load_default().expect("load the default masters")
         }
     };
-    cmd.args(["--threads", "8", "--iters", "8"]).arg("--rejected").arg(rejected_claim());
+    cmd.args(["--threads", "8", "--iters", "8"])
+        .arg("--rejected")
+        .arg(rejected_claim());
     cmd.args(expected_args(set));
-    assert!(run_with_limit(&mut cmd, Duration::from_secs(600)), "valgrind reported errors or leaks in the C caller (see above)");
+    assert!(
+        run_with_limit(&mut cmd, Duration::from_secs(600)),
+        "valgrind reported errors or leaks in the C caller (see above)"
+    );
 }
 
 #[test]
 fn python_ctypes_example() {
-    if Command::new("python3").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+    if Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| !s.success())
+        .unwrap_or(true)
+    {
         eprintln!("!!! python3 is not installed: the ctypes example is SKIPPED !!!");
         return;
     }
     let so = lib_file("libsantei.so");
     let claim = workspace_dir().join("examples/first-visit-dx.json");
     let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
-    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
+    let want = engine
+        .calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default())
+        .expect("example computes");
     let out = Command::new("python3")
         .arg(ffi_dir().join("examples/python/santei_example.py"))
         .arg("--lib")
@@ -222,13 +260,22 @@ fn python_ctypes_example() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "santei_example.py failed:\n{stdout}\n{stderr}");
     let line = format!("total_points {}", want.total_points);
-    assert!(stdout.lines().any(|l| l.trim() == line), "santei_example.py should print `{line}`:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.lines().any(|l| l.trim() == line),
+        "santei_example.py should print `{line}`:\n{stdout}\n{stderr}"
+    );
 }
 
 #[test]
 fn csharp_pinvoke_example() {
-    let have =
-        |tool: &str| Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    let have = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
     if !have("mcs") || !have("mono") {
         eprintln!("!!! mcs/mono are not installed: the C# P/Invoke example is SKIPPED (apt-get install mono-mcs) !!!");
         return;
@@ -243,14 +290,27 @@ fn csharp_pinvoke_example() {
     assert!(status.success(), "mcs failed on examples/csharp/Santei.cs");
     let claim = workspace_dir().join("examples/first-visit-dx.json");
     let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
-    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
-    let out = Command::new("mono").arg(&exe).arg(&claim).env("LD_LIBRARY_PATH", so.parent().expect("lib dir")).output().expect("run mono");
+    let want = engine
+        .calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default())
+        .expect("example computes");
+    let out = Command::new("mono")
+        .arg(&exe)
+        .arg(&claim)
+        .env("LD_LIBRARY_PATH", so.parent().expect("lib dir"))
+        .output()
+        .expect("run mono");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "Santei.exe failed:\n{stdout}\n{stderr}");
     let line = format!("total_points {}", want.total_points);
-    assert!(stdout.lines().any(|l| l.trim() == line), "Santei.exe should print `{line}`:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("invalid claim rejected as expected: invalid claim: facility.bedz"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.trim() == line),
+        "Santei.exe should print `{line}`:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("invalid claim rejected as expected: invalid claim: facility.bedz"),
+        "{stdout}"
+    );
 }
 
 /// The C program of docs/embedding.md (between the `embedding-example` markers) compiles
@@ -263,7 +323,11 @@ fn embedding_doc_example() {
         .nth(1)
         .and_then(|rest| rest.split("<!-- embedding-example:end -->").next())
         .expect("docs/embedding.md has the embedding-example markers");
-    let code = block.trim().strip_prefix("```c").and_then(|c| c.strip_suffix("```")).expect("a ```c block between the markers");
+    let code = block
+        .trim()
+        .strip_prefix("```c")
+        .and_then(|c| c.strip_suffix("```"))
+        .expect("a ```c block between the markers");
     let dir = tmp_dir();
     let src = dir.join("embedding_app.c");
     let exe = dir.join("embedding_app");
@@ -283,9 +347,15 @@ fn embedding_doc_example() {
 
     let claim = workspace_dir().join("examples/first-visit-dx.json");
     let engine = Engine::new(Arc::new(masters::load_default().expect("load the default masters")));
-    let want = engine.calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default()).expect("example computes");
+    let want = engine
+        .calculate_json(&std::fs::read(&claim).expect("read the example"), Options::default())
+        .expect("example computes");
     let out = Command::new(&exe).arg(&claim).output().expect("run embedding_app");
-    assert!(out.status.success(), "embedding_app failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "embedding_app failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let result: serde_json::Value = serde_json::from_slice(&out.stdout).expect("embedding_app prints the result JSON");
     assert_eq!(result["total_points"], want.total_points);
 
@@ -295,5 +365,8 @@ fn embedding_doc_example() {
     let out = Command::new(&exe).arg(&bad).output().expect("run embedding_app");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("invalid claim: facility.bedz: unknown field"), "{stderr}");
+    assert!(
+        stderr.contains("invalid claim: facility.bedz: unknown field"),
+        "{stderr}"
+    );
 }

@@ -12,8 +12,11 @@ fn header_is_up_to_date() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read ffi/cbindgen.toml");
     // `with_src` parses ffi/src/lib.rs and its modules only: no `cargo metadata`, no deps.
-    let bindings =
-        cbindgen::Builder::new().with_config(config).with_src(crate_dir.join("src/lib.rs")).generate().expect("cbindgen failed on ffi/src");
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(crate_dir.join("src/lib.rs"))
+        .generate()
+        .expect("cbindgen failed on ffi/src");
     let mut generated = Vec::new();
     bindings.write(&mut generated);
     let generated = String::from_utf8(generated).expect("cbindgen wrote UTF-8");

@@ -18,10 +18,7 @@ pub const DEFAULT_ORIGIN: &str = "embedded default";
 include!(concat!(env!("OUT_DIR"), "/default_files.rs"));
 
 /// Files of the supplement: (name, bytes).
-pub static SUPPLEMENT_FILES: &[(&str, &[u8])] = &[(
-    "s_20260305.csv",
-    include_bytes!("../supplement/s_20260305.csv"),
-)];
+pub static SUPPLEMENT_FILES: &[(&str, &[u8])] = &[("s_20260305.csv", include_bytes!("../supplement/s_20260305.csv"))];
 
 /// The source of every supplement row, for traces: UTF-8 CSV with the header `code,source,confidence`
 /// (one line per code; confidence H/M/L as in `shared/spec/rules.md` §0). See `masters/supplement/SOURCES.md`.

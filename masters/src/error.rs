@@ -54,7 +54,11 @@ pub struct Error {
 impl Error {
     pub fn new(file: &str, line: u64, column: u16, field: Option<&'static str>, kind: ErrorKind) -> Self {
         Error {
-            loc: Location { file: file.to_string(), line, column },
+            loc: Location {
+                file: file.to_string(),
+                line,
+                column,
+            },
             field,
             kind: Box::new(kind),
         }

@@ -22,7 +22,10 @@ pub mod set;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Location, Problem, Severity};
-pub use rows::{AgeBound, AgeKasan, ChangeKind, Code, Comment, DosageForm, Drug, HospClinic, InOut, Kind, Material, PointKind, Procedure, Step};
+pub use rows::{
+    AgeBound, AgeKasan, ChangeKind, Code, Comment, DosageForm, Drug, HospClinic, InOut, Kind, Material, PointKind,
+    Procedure, Step,
+};
 pub use set::{AnyVersion, FileInfo, Layer, LoadOptions, MasterSet, NotUsed, Role, RowRef, Source, Table, Version};
 pub use value::{format_date, parse_date, OPEN_END};
 
@@ -52,6 +55,12 @@ pub fn load_default() -> Result<MasterSet, Error> {
 /// Checks every file under `dir` and returns every problem found (errors and warnings).
 pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
     let (sources, not_used) = set::sources_from_dir(dir)?;
-    Ok(set::build(&dir.display().to_string(), sources, not_used, LoadOptions { collect_all: true })?.problems)
+    Ok(set::build(
+        &dir.display().to_string(),
+        sources,
+        not_used,
+        LoadOptions { collect_all: true },
+    )?
+    .problems)
 }
 pub mod tensuhyo;

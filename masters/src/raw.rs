@@ -21,7 +21,10 @@ impl RawRow {
             text.push_str(f.as_ref());
             ends.push(text.len() as u32);
         }
-        RawRow { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+        RawRow {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
     }
 
     /// Number of fields.
@@ -88,7 +91,11 @@ pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, E
         if display.to_ascii_lowercase().ends_with(".zip") {
             return Err(Error::file(display, ErrorKind::Zip("no zip signature".into())));
         }
-        return Ok(FileBytes { sha256, member: None, csv: std::borrow::Cow::Borrowed(bytes) });
+        return Ok(FileBytes {
+            sha256,
+            member: None,
+            csv: std::borrow::Cow::Borrowed(bytes),
+        });
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
@@ -105,7 +112,11 @@ pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, E
     let mut csv = Vec::with_capacity(f.size().min(64 << 20) as usize);
     f.read_to_end(&mut csv)
         .map_err(|e| Error::file(display, ErrorKind::Zip(format!("{member}: {e}"))))?;
-    Ok(FileBytes { sha256, member: Some(member), csv: std::borrow::Cow::Owned(csv) })
+    Ok(FileBytes {
+        sha256,
+        member: Some(member),
+        csv: std::borrow::Cow::Owned(csv),
+    })
 }
 
 /// Decodes one Shift_JIS field (CP932) without replacement characters.
@@ -177,7 +188,11 @@ pub fn read_rows(
     let mut count = 0usize;
     // Records read, including rejected ones: a file whose every row is bad is not "empty".
     let mut records = 0usize;
-    let mut lines = LineCounter { bytes: csv_bytes, pos: 0, line: 1 };
+    let mut lines = LineCounter {
+        bytes: csv_bytes,
+        pos: 0,
+        line: 1,
+    };
     let mut text = String::with_capacity(4096);
     let mut ends: Vec<u32> = Vec::with_capacity(160);
     loop {
@@ -202,13 +217,25 @@ pub fn read_rows(
             None => {
                 if !allowed.contains(&n) {
                     let expected = allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or ");
-                    row(Err(Error::new(display, line, 0, None, ErrorKind::ColumnCount { found: n, expected })))?;
+                    row(Err(Error::new(
+                        display,
+                        line,
+                        0,
+                        None,
+                        ErrorKind::ColumnCount { found: n, expected },
+                    )))?;
                     continue;
                 }
                 first_len = Some(n);
             }
             Some(first) if first != n => {
-                row(Err(Error::new(display, line, 0, None, ErrorKind::UnequalColumns { found: n, first })))?;
+                row(Err(Error::new(
+                    display,
+                    line,
+                    0,
+                    None,
+                    ErrorKind::UnequalColumns { found: n, first },
+                )))?;
                 continue;
             }
             _ => {}
@@ -229,11 +256,23 @@ pub fn read_rows(
             }
         }
         if let Some(i) = bad {
-            row(Err(Error::new(display, line, (i + 1) as u16, None, ErrorKind::Encoding)))?;
+            row(Err(Error::new(
+                display,
+                line,
+                (i + 1) as u16,
+                None,
+                ErrorKind::Encoding,
+            )))?;
             continue;
         }
         // Exact-size copies of the reused buffers: one allocation each, no shrinking realloc.
-        row(Ok((line, RawRow { text: Box::from(text.as_str()), ends: Box::from(ends.as_slice()) })))?;
+        row(Ok((
+            line,
+            RawRow {
+                text: Box::from(text.as_str()),
+                ends: Box::from(ends.as_slice()),
+            },
+        )))?;
         count += 1;
     }
     if records == 0 {

@@ -132,8 +132,16 @@ impl Kind {
             Kind::C => {
                 let pat = raw.col(4);
                 let ser = raw.col(5);
-                let p: u32 = pat.parse().ok().filter(|p| *p < 100).ok_or_else(|| ctx.bad(&cols[3], pat, "comment pattern"))?;
-                let s: u32 = ser.parse().ok().filter(|s| *s < 1_000_000).ok_or_else(|| ctx.bad(&cols[4], ser, "comment serial"))?;
+                let p: u32 = pat
+                    .parse()
+                    .ok()
+                    .filter(|p| *p < 100)
+                    .ok_or_else(|| ctx.bad(&cols[3], pat, "comment pattern"))?;
+                let s: u32 = ser
+                    .parse()
+                    .ok()
+                    .filter(|s| *s < 1_000_000)
+                    .ok_or_else(|| ctx.bad(&cols[4], ser, "comment serial"))?;
                 Ok(Code(800_000_000 + p * 1_000_000 + s))
             }
             _ => {
@@ -383,7 +391,11 @@ pub struct Procedure {
 
 impl Procedure {
     pub(crate) fn from_raw(ctx: RowCtx<'_>, raw: &RawRow) -> Result<Self, Error> {
-        let f = Fields { ctx, raw, cols: COLUMNS_S };
+        let f = Fields {
+            ctx,
+            raw,
+            cols: COLUMNS_S,
+        };
         let code = Kind::S.key(ctx, raw)?;
         let in_out = match f.flag(13)? {
             0 => InOut::Both,
@@ -545,7 +557,11 @@ pub struct Drug {
 
 impl Drug {
     pub(crate) fn from_raw(ctx: RowCtx<'_>, raw: &RawRow) -> Result<Self, Error> {
-        let f = Fields { ctx, raw, cols: COLUMNS_Y };
+        let f = Fields {
+            ctx,
+            raw,
+            cols: COLUMNS_Y,
+        };
         let dosage_form = match f.flag(28)? {
             1 => DosageForm::Internal,
             3 => DosageForm::Other,
@@ -608,7 +624,11 @@ pub struct Material {
 
 impl Material {
     pub(crate) fn from_raw(ctx: RowCtx<'_>, raw: &RawRow) -> Result<Self, Error> {
-        let f = Fields { ctx, raw, cols: COLUMNS_T };
+        let f = Fields {
+            ctx,
+            raw,
+            cols: COLUMNS_T,
+        };
         Ok(Material {
             code: Kind::T.key(ctx, raw)?,
             name: f.required(5)?.into(),
@@ -651,13 +671,19 @@ pub struct Comment {
 
 impl Comment {
     pub(crate) fn from_raw(ctx: RowCtx<'_>, raw: &RawRow) -> Result<Self, Error> {
-        let f = Fields { ctx, raw, cols: COLUMNS_C };
+        let f = Fields {
+            ctx,
+            raw,
+            cols: COLUMNS_C,
+        };
         let code = Kind::C.key(ctx, raw)?;
         let listed = f.str(23);
         if !listed.is_empty() && listed != code.to_string() {
             return Err(ctx.err(
                 &COLUMNS_C[22],
-                ErrorKind::Other(format!("コメントコード `{listed}` does not match パターン/一連番号 ({code})")),
+                ErrorKind::Other(format!(
+                    "コメントコード `{listed}` does not match パターン/一連番号 ({code})"
+                )),
             ));
         }
         let mut edits = Vec::new();

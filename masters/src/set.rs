@@ -22,8 +22,8 @@ use crate::raw::{self, RawRow};
 use crate::rows::{ChangeKind, Code, Comment, Drug, Kind, MasterRow, Material, Procedure};
 use crate::value::{self, format_date, RowCtx, OPEN_END};
 use chrono::NaiveDate;
-use serde::Serialize;
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -111,7 +111,9 @@ pub struct Table<T> {
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Table { chains: FxHashMap::default() }
+        Table {
+            chains: FxHashMap::default(),
+        }
     }
 }
 
@@ -275,7 +277,9 @@ pub(crate) fn classify_name(name: &str) -> Result<NameInfo, String> {
     let prefix = parts.next().unwrap_or("");
     let rest = parts.next().ok_or_else(|| other_kind(prefix))?;
     let kind = match prefix {
-        "s" | "y" | "t" | "c" => Kind::from_letter(prefix.chars().next().unwrap_or(' ')).ok_or_else(|| other_kind(prefix))?,
+        "s" | "y" | "t" | "c" => {
+            Kind::from_letter(prefix.chars().next().unwrap_or(' ')).ok_or_else(|| other_kind(prefix))?
+        }
         _ => return Err(other_kind(prefix)),
     };
     let (all, digits) = match rest.strip_prefix("all") {
@@ -305,12 +309,15 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|e| Error::file(&d.display().to_string(), ErrorKind::Io(e.to_string())))?;
+        let rd =
+            std::fs::read_dir(&d).map_err(|e| Error::file(&d.display().to_string(), ErrorKind::Io(e.to_string())))?;
         for entry in rd {
             let entry = entry.map_err(|e| Error::file(&d.display().to_string(), ErrorKind::Io(e.to_string())))?;
             let p = entry.path();
             // Follow symbolic links (a set is often assembled from links to the published files).
-            let ft = std::fs::metadata(&p).map_err(|e| Error::file(&p.display().to_string(), ErrorKind::Io(e.to_string())))?.file_type();
+            let ft = std::fs::metadata(&p)
+                .map_err(|e| Error::file(&p.display().to_string(), ErrorKind::Io(e.to_string())))?
+                .file_type();
             if ft.is_dir() {
                 stack.push(p);
             } else if ft.is_file() {
@@ -366,7 +373,12 @@ fn parse_file(
         let on_row = |r: Result<(u64, RawRow), Error>| -> Result<(), Error> {
             let (line, raw) = match r {
                 Ok(x) => x,
-                Err(e) => return sink(Problem { severity: Severity::Error, error: e }),
+                Err(e) => {
+                    return sink(Problem {
+                        severity: Severity::Error,
+                        error: e,
+                    })
+                }
             };
             let ctx = RowCtx { file: display, line };
             columns = raw.len();
@@ -377,34 +389,52 @@ fn parse_file(
             for (i, col) in cols.iter().enumerate().take(raw.len()) {
                 if let Err(e) = value::check(ctx, col, raw.col(i + 1)) {
                     field_errors.push(e.clone());
-                    sink(Problem { severity: Severity::Error, error: e })?;
+                    sink(Problem {
+                        severity: Severity::Error,
+                        error: e,
+                    })?;
                     row_ok = false;
                 }
             }
             let ck = match ChangeKind::parse(raw.col(1)) {
                 Some(ck) => ck,
                 None => {
-                    sink(Problem { severity: Severity::Error, error: ctx.bad(&cols[0], raw.col(1), "変更区分") })?;
+                    sink(Problem {
+                        severity: Severity::Error,
+                        error: ctx.bad(&cols[0], raw.col(1), "変更区分"),
+                    })?;
                     return Ok(());
                 }
             };
             if let ChangeKind::Other(_) = ck {
                 sink(Problem {
                     severity: Severity::Warning,
-                    error: ctx.err(&cols[0], ErrorKind::Other(format!("unknown 変更区分 `{}` (kept; treated as 変更)", raw.col(1)))),
+                    error: ctx.err(
+                        &cols[0],
+                        ErrorKind::Other(format!("unknown 変更区分 `{}` (kept; treated as 変更)", raw.col(1))),
+                    ),
                 })?;
             }
             if raw.col(2) != letter.to_string() {
                 sink(Problem {
                     severity: Severity::Error,
-                    error: ctx.err(&cols[1], ErrorKind::KindLetter { found: raw.col(2).to_string(), expected: letter }),
+                    error: ctx.err(
+                        &cols[1],
+                        ErrorKind::KindLetter {
+                            found: raw.col(2).to_string(),
+                            expected: letter,
+                        },
+                    ),
                 })?;
                 return Ok(());
             }
             let code = match kind.key(ctx, &raw) {
                 Ok(c) => c,
                 Err(e) => {
-                    sink(Problem { severity: Severity::Error, error: e })?;
+                    sink(Problem {
+                        severity: Severity::Error,
+                        error: e,
+                    })?;
                     return Ok(());
                 }
             };
@@ -414,10 +444,16 @@ fn parse_file(
             // Complete rows must type-check now, so that errors point at the file row.
             // (When loading, the typed conversion of each final version reports the same errors
             // at the row that made it; validation checks every row here.)
-            if collect_all && (matches!(ck, ChangeKind::Unchanged | ChangeKind::New | ChangeKind::Withdrawn) || ni.role == Some(Role::Full)) {
+            if collect_all
+                && (matches!(ck, ChangeKind::Unchanged | ChangeKind::New | ChangeKind::Withdrawn)
+                    || ni.role == Some(Role::Full))
+            {
                 if let Err(e) = type_check(kind, ctx, &raw) {
                     if !field_errors.contains(&e) {
-                        sink(Problem { severity: Severity::Error, error: e })?;
+                        sink(Problem {
+                            severity: Severity::Error,
+                            error: e,
+                        })?;
                     }
                     row_ok = false;
                 }
@@ -426,7 +462,10 @@ fn parse_file(
             if let Some(first) = seen.insert(key, line as u32) {
                 sink(Problem {
                     severity: Severity::Error,
-                    error: ctx.err(&cols[2], ErrorKind::Other(format!("duplicate key {code} (same 変更年月日 as line {first})"))),
+                    error: ctx.err(
+                        &cols[2],
+                        ErrorKind::Other(format!("duplicate key {code} (same 変更年月日 as line {first})")),
+                    ),
                 })?;
                 row_ok = false;
             }
@@ -489,7 +528,14 @@ fn build_chains(
     let mut chains: FxHashMap<Code, Vec<Building>> = FxHashMap::default();
     let mut supplement_skipped = 0usize;
     let mut order: Vec<(u16, Parsed)> = files;
-    order.sort_by(|(_, a), (_, b)| (a.info.published, a.info.layer, a.info.role, &a.info.name).cmp(&(b.info.published, b.info.layer, b.info.role, &b.info.name)));
+    order.sort_by(|(_, a), (_, b)| {
+        (a.info.published, a.info.layer, a.info.role, &a.info.name).cmp(&(
+            b.info.published,
+            b.info.layer,
+            b.info.role,
+            &b.info.name,
+        ))
+    });
     for (fidx, p) in order {
         let Parsed { info, rows } = p;
         let display = info.path.as_str();
@@ -498,8 +544,14 @@ fn build_chains(
         present.reserve(if full { rows.len() } else { 0 });
         for (line, ck, code, raw) in rows {
             let (line, ck, code) = (&line, &ck, &code);
-            let at = RowRef { file: fidx, line: *line };
-            let ctx = RowCtx { file: display, line: *line as u64 };
+            let at = RowRef {
+                file: fidx,
+                line: *line,
+            };
+            let ctx = RowCtx {
+                file: display,
+                line: *line as u64,
+            };
             if full {
                 present.insert(*code);
             }
@@ -602,21 +654,36 @@ fn build_chains(
             severity: Severity::Warning,
             error: Error::file(
                 &format!("supplement ({})", kind.letter()),
-                ErrorKind::Other(format!("{supplement_skipped} supplement 変更/廃止 rows concern codes this set does not hold; not applied")),
+                ErrorKind::Other(format!(
+                    "{supplement_skipped} supplement 変更/廃止 rows concern codes this set does not hold; not applied"
+                )),
             ),
         })?;
     }
     Ok(chains)
 }
 
-fn start_version(chains: &mut FxHashMap<Code, Vec<Building>>, code: Code, raw: RawRow, vf_col: usize, vt_col: usize, at: RowRef) {
+fn start_version(
+    chains: &mut FxHashMap<Code, Vec<Building>>,
+    code: Code,
+    raw: RawRow,
+    vf_col: usize,
+    vt_col: usize,
+    at: RowRef,
+) {
     let valid_from = date_col(&raw, vf_col).unwrap_or(NaiveDate::MIN);
     let explicit_to = date_col(&raw, vt_col).unwrap_or(OPEN_END);
     let chain = chains.entry(code).or_default();
     while chain.last().is_some_and(|v| v.valid_from >= valid_from) {
         chain.pop();
     }
-    chain.push(Building { raw, valid_from, explicit_to, origin: at, patches: Vec::new() });
+    chain.push(Building {
+        raw,
+        valid_from,
+        explicit_to,
+        origin: at,
+        patches: Vec::new(),
+    });
 }
 
 fn finish<T: MasterRow>(
@@ -643,15 +710,28 @@ fn finish<T: MasterRow>(
             }
             let at = b.patches.last().copied().unwrap_or(b.origin);
             let f = &files[at.file as usize];
-            let ctx = RowCtx { file: &f.path, line: at.line as u64 };
+            let ctx = RowCtx {
+                file: &f.path,
+                line: at.line as u64,
+            };
             let row = match T::from_raw(ctx, &b.raw) {
                 Ok(r) => r,
                 Err(e) => {
-                    sink(Problem { severity: Severity::Error, error: e })?;
+                    sink(Problem {
+                        severity: Severity::Error,
+                        error: e,
+                    })?;
                     continue;
                 }
             };
-            versions.push(Version { row, raw: b.raw, valid_from: b.valid_from, valid_to, origin: b.origin, patches: b.patches });
+            versions.push(Version {
+                row,
+                raw: b.raw,
+                valid_from: b.valid_from,
+                valid_to,
+                origin: b.origin,
+                patches: b.patches,
+            });
         }
         if !versions.is_empty() {
             out.insert(code, versions);
@@ -689,7 +769,10 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
         let ni = match classify_name(&name) {
             Ok(ni) => ni,
             Err(reason) => {
-                not_used.push(NotUsed { path: src.path.clone(), reason });
+                not_used.push(NotUsed {
+                    path: src.path.clone(),
+                    reason,
+                });
                 continue;
             }
         };
@@ -697,14 +780,20 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
         match parse_file(src, &ni, idx, collect_all, &mut sink) {
             Ok(p) => {
                 if let Some(prev) = seen_sha.get(&p.info.sha256) {
-                    not_used.push(NotUsed { path: src.path.clone(), reason: format!("byte-identical to {prev}") });
+                    not_used.push(NotUsed {
+                        path: src.path.clone(),
+                        reason: format!("byte-identical to {prev}"),
+                    });
                     continue;
                 }
                 seen_sha.insert(p.info.sha256.clone(), p.info.path.clone());
                 parsed.push(p);
             }
             Err(e) => {
-                sink(Problem { severity: Severity::Error, error: e })?;
+                sink(Problem {
+                    severity: Severity::Error,
+                    error: e,
+                })?;
             }
         }
     }
@@ -728,13 +817,31 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
         if !files.iter().any(|f| f.kind == k && f.layer == Layer::Official) {
             sink(Problem {
                 severity: Severity::Warning,
-                error: Error::file(origin, ErrorKind::Other(format!("no {} ({}) file in this set", k.name_ja(), k.letter()))),
+                error: Error::file(
+                    origin,
+                    ErrorKind::Other(format!("no {} ({}) file in this set", k.name_ja(), k.letter())),
+                ),
             })?;
         }
     }
-    let warnings = problems.iter().filter(|p| p.severity == Severity::Warning).cloned().collect();
+    let warnings = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .cloned()
+        .collect();
     Ok(Built {
-        set: MasterSet { origin: origin.to_string(), files, not_used, warnings, withdrawn, s, y, t, c, tensuhyo },
+        set: MasterSet {
+            origin: origin.to_string(),
+            files,
+            not_used,
+            warnings,
+            withdrawn,
+            s,
+            y,
+            t,
+            c,
+            tensuhyo,
+        },
         problems,
     })
 }
@@ -754,7 +861,11 @@ pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error
             }
         }
         let bytes = std::fs::read(&p).map_err(|e| Error::file(&rel, ErrorKind::Io(e.to_string())))?;
-        out.push(Source { path: rel, bytes, layer: Layer::Official });
+        out.push(Source {
+            path: rel,
+            bytes,
+            layer: Layer::Official,
+        });
     }
     Ok((out, not_used))
 }

@@ -21,7 +21,13 @@ impl RowCtx<'_> {
         Error::new(self.file, self.line, col.num, Some(col.name), kind)
     }
     pub fn bad(&self, col: &Col, value: &str, what: &'static str) -> Error {
-        self.err(col, ErrorKind::Value { value: value.to_string(), what })
+        self.err(
+            col,
+            ErrorKind::Value {
+                value: value.to_string(),
+                what,
+            },
+        )
     }
 }
 
@@ -54,9 +60,8 @@ pub fn check(ctx: RowCtx<'_>, col: &Col, v: &str) -> Result<(), Error> {
     if v.is_empty() {
         return Ok(());
     }
-    let ok_code = |n: u8| {
-        v.len() <= n as usize && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*')
-    };
+    let ok_code =
+        |n: u8| v.len() <= n as usize && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*');
     match col.ty {
         ColType::Reserved | ColType::Text => Ok(()),
         ColType::Code(n) if ok_code(n) => Ok(()),
@@ -64,8 +69,12 @@ pub fn check(ctx: RowCtx<'_>, col: &Col, v: &str) -> Result<(), Error> {
         ColType::Flag(n) if ok_code(n) => Ok(()),
         ColType::Flag(_) => Err(ctx.bad(col, v, "flag")),
         ColType::Int => v.parse::<u64>().map(|_| ()).map_err(|_| ctx.bad(col, v, "integer")),
-        ColType::Dec => parse_dec(v).map(|_| ()).ok_or_else(|| ctx.bad(col, v, "decimal number")),
-        ColType::Date => parse_date(v).map(|_| ()).ok_or_else(|| ctx.bad(col, v, "date (yyyymmdd)")),
+        ColType::Dec => parse_dec(v)
+            .map(|_| ())
+            .ok_or_else(|| ctx.bad(col, v, "decimal number")),
+        ColType::Date => parse_date(v)
+            .map(|_| ())
+            .ok_or_else(|| ctx.bad(col, v, "date (yyyymmdd)")),
         ColType::DateOrZero => {
             if v.bytes().all(|b| b == b'0') || parse_date(v).is_some() {
                 Ok(())
@@ -147,7 +156,9 @@ impl<'a> Fields<'a> {
         if v.bytes().all(|b| b == b'0') {
             return Ok(None);
         }
-        parse_date(v).map(Some).ok_or_else(|| self.ctx.bad(self.col(num), v, "date (yyyymmdd or 0)"))
+        parse_date(v)
+            .map(Some)
+            .ok_or_else(|| self.ctx.bad(self.col(num), v, "date (yyyymmdd or 0)"))
     }
     /// A numeric code (e.g. 9-digit 診療行為コード); empty or `0` → 0.
     pub fn num_code(&self, num: usize) -> Result<u32, Error> {

@@ -7,9 +7,7 @@
 //! zip, the line of its single member).
 
 use chrono::NaiveDate;
-use masters::{
-    ChangeKind, Code, DosageForm, InOut, Kind, Layer, MasterSet, PointKind, Role, Source, OPEN_END,
-};
+use masters::{ChangeKind, Code, DosageForm, InOut, Kind, Layer, MasterSet, PointKind, Role, Source, OPEN_END};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -71,18 +69,10 @@ fn deltas(data: &Path, kind: char) -> Vec<String> {
     let dir = data.join(format!("ssk/deltas/{kind}"));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    names
-        .into_iter()
-        .map(|n| format!("ssk/deltas/{kind}/{n}"))
-        .collect()
+    names.into_iter().map(|n| format!("ssk/deltas/{kind}/{n}")).collect()
 }
 
 /// Warnings other than "no X file in this set" (which every single-kind set has).
@@ -128,10 +118,7 @@ fn manifest_files(data: &Path) -> Vec<ManifestFile> {
         let role = if what.contains("(delta)") {
             Role::Delta
         } else {
-            assert!(
-                what.contains("full"),
-                "{path}: neither full nor delta in `{what}`"
-            );
+            assert!(what.contains("full"), "{path}: neither full nor delta in `{what}`");
             Role::Full
         };
         out.push(ManifestFile {
@@ -157,22 +144,10 @@ fn manifest_lists_the_expected_files() {
     let files = manifest_files(&data);
     let count = |k: Kind, r: Role| files.iter().filter(|f| f.kind == k && f.role == r).count();
     // MANIFEST.md "Layout": s 3 full + 78 deltas, y 2 + 23, t 5 + 10, c 5 + 11.
-    assert_eq!(
-        (count(Kind::S, Role::Full), count(Kind::S, Role::Delta)),
-        (3, 78)
-    );
-    assert_eq!(
-        (count(Kind::Y, Role::Full), count(Kind::Y, Role::Delta)),
-        (2, 23)
-    );
-    assert_eq!(
-        (count(Kind::T, Role::Full), count(Kind::T, Role::Delta)),
-        (5, 10)
-    );
-    assert_eq!(
-        (count(Kind::C, Role::Full), count(Kind::C, Role::Delta)),
-        (5, 11)
-    );
+    assert_eq!((count(Kind::S, Role::Full), count(Kind::S, Role::Delta)), (3, 78));
+    assert_eq!((count(Kind::Y, Role::Full), count(Kind::Y, Role::Delta)), (2, 23));
+    assert_eq!((count(Kind::T, Role::Full), count(Kind::T, Role::Delta)), (5, 10));
+    assert_eq!((count(Kind::C, Role::Full), count(Kind::C, Role::Delta)), (5, 11));
 }
 
 #[test]
@@ -194,10 +169,7 @@ fn every_manifest_file_loads_alone_with_its_row_count() {
         let got = (fi.kind, fi.role, fi.rows, fi.columns, fi.sha256.as_str());
         let want = (mf.kind, mf.role, mf.rows, mf.cols, mf.sha256.as_str());
         if got != want {
-            failures.push(format!(
-                "{}: got {got:?}, MANIFEST.md says {want:?}",
-                mf.path
-            ));
+            failures.push(format!("{}: got {got:?}, MANIFEST.md says {want:?}", mf.path));
         }
         if mf.role == Role::Full {
             // A full file holds each code once. Codes without a valid version when the file is
@@ -270,10 +242,7 @@ fn spot_values_s_all_20240531() {
     // s_ALL20240531.csv:54 "0","S","112007410","3","再診料",…,"3","75.00","2",… 113 "再診料（一般病床２００床以上の病院を除く）"
     let v = set.s.lookup(code("112007410"), day).expect("再診料");
     assert_eq!(&*v.row.name, "再診料");
-    assert_eq!(
-        &*v.row.basic_name,
-        "再診料（一般病床２００床以上の病院を除く）"
-    );
+    assert_eq!(&*v.row.basic_name, "再診料（一般病床２００床以上の病院を除く）");
     assert_eq!(v.row.points.to_string(), "75.00");
     assert_eq!(v.row.in_out, InOut::OutpatientOnly);
     assert_eq!(v.row.bed_count_kind, 5);
@@ -312,10 +281,7 @@ fn spot_values_y_t_c() {
     assert_eq!(v.row.price_kind, PointKind::Yen);
     assert_eq!(v.row.price.to_string(), "16.50");
     assert_eq!(v.row.dosage_form, DosageForm::Internal);
-    assert_eq!(
-        (v.row.valid_from, v.row.valid_to),
-        (d("20240401"), OPEN_END)
-    );
+    assert_eq!((v.row.valid_from, v.row.valid_to), (d("20240401"), OPEN_END));
     assert_eq!(v.row.transition_date, None); // col 34 "0"
     assert_eq!(v.row.generic_rx_kasan, 2);
     assert_eq!(v.row.sentei_kind, 0); // no col 42 in the 40-column layout
@@ -323,10 +289,7 @@ fn spot_values_y_t_c() {
     assert_eq!(v.origin.line, 1);
     // y_ALL20240531.csv:5000 "620006199" イミグランキット皮下注３ｍｇ　０．５ｍＬ, 筒, 1851.00, 剤形 4
     let v = set.y.lookup(code("620006199"), day).expect("イミグラン");
-    assert_eq!(
-        &*v.row.name,
-        "イミグランキット皮下注３ｍｇ\u{3000}０．５ｍＬ"
-    );
+    assert_eq!(&*v.row.name, "イミグランキット皮下注３ｍｇ\u{3000}０．５ｍＬ");
     assert_eq!(&*v.row.basic_name, "イミグランキット皮下注３ｍｇ");
     assert_eq!(v.row.price.to_string(), "1851.00");
     assert_eq!(v.row.dosage_form, DosageForm::Injection);
@@ -377,44 +340,22 @@ fn shoshinryo_288_then_291_across_the_2024_revision() {
     let data = data_or_skip!();
     let set = load(
         &data,
-        &[
-            "ssk/2024-02/s_ALL20240201.zip",
-            "ssk/2024-06/s_ALL20240531.zip",
-        ],
+        &["ssk/2024-02/s_ALL20240201.zip", "ssk/2024-06/s_ALL20240531.zip"],
     );
     // s_ALL20240201.csv:1 初診料 "288.00" from 20220401; s_ALL20240531.csv:1 "291.00" from 20240601.
     let c = code("111000110");
     let before = set.s.lookup(c, d("20240515")).expect("2024-05-15");
     assert_eq!(before.row.points.to_string(), "288.00");
     assert_eq!(set.file(before.origin).name, "s_ALL20240201.zip");
-    assert_eq!(
-        (before.valid_from, before.valid_to),
-        (d("20220401"), d("20240531"))
-    );
+    assert_eq!((before.valid_from, before.valid_to), (d("20220401"), d("20240531")));
     let after = set.s.lookup(c, d("20240601")).expect("2024-06-01");
     assert_eq!(after.row.points.to_string(), "291.00");
     assert_eq!(set.file(after.origin).name, "s_ALL20240531.zip");
     assert_eq!(set.s.history(c).len(), 2);
     // 再診料 73 → 75 (s_ALL20240201.csv:51, s_ALL20240531.csv:54).
     let c = code("112007410");
-    assert_eq!(
-        set.s
-            .lookup(c, d("20240531"))
-            .unwrap()
-            .row
-            .points
-            .to_string(),
-        "73.00"
-    );
-    assert_eq!(
-        set.s
-            .lookup(c, d("20240601"))
-            .unwrap()
-            .row
-            .points
-            .to_string(),
-        "75.00"
-    );
+    assert_eq!(set.s.lookup(c, d("20240531")).unwrap().row.points.to_string(), "73.00");
+    assert_eq!(set.s.lookup(c, d("20240601")).unwrap().row.points.to_string(), "75.00");
 }
 
 /// s_ALL20240531 plus every s delta, loaded once for the tests below.
@@ -472,18 +413,12 @@ fn dx_kasan_tiers_follow_the_deltas() {
     let v = set.s.lookup(c, d("20241101")).expect("2024-11-01");
     assert_eq!(&*v.row.name, "医療ＤＸ推進体制整備加算１（初診）");
     assert_eq!(v.row.points.to_string(), "11.00");
-    assert_eq!(
-        (set.file(v.origin).name.as_str(), v.origin.line),
-        ("s_20240906.csv", 2)
-    );
+    assert_eq!((set.file(v.origin).name.as_str(), v.origin.line), ("s_20240906.csv", 2));
     let v = set.s.lookup(c, d("20250501")).expect("2025-05-01");
     assert_eq!(&*v.row.name, "医療ＤＸ推進体制整備加算４（初診）");
     assert_eq!(v.row.points.to_string(), "10.00");
     assert_eq!(v.raw.col(58), "11.00");
-    assert_eq!(
-        (set.file(v.origin).name.as_str(), v.origin.line),
-        ("s_20250307.csv", 2)
-    );
+    assert_eq!((set.file(v.origin).name.as_str(), v.origin.line), ("s_20250307.csv", 2));
     assert!(
         set.s.lookup(c, d("20240930")).is_none(),
         "111703470 starts on 2024-10-01"
@@ -491,18 +426,8 @@ fn dx_kasan_tiers_follow_the_deltas() {
     assert_eq!(
         s_history(set, "111703470"),
         vec![
-            h(
-                "20241001",
-                "20250331",
-                "医療ＤＸ推進体制整備加算１（初診）",
-                "11.00"
-            ),
-            h(
-                "20250401",
-                "99999999",
-                "医療ＤＸ推進体制整備加算４（初診）",
-                "10.00"
-            ),
+            h("20241001", "20250331", "医療ＤＸ推進体制整備加算１（初診）", "11.00"),
+            h("20250401", "99999999", "医療ＤＸ推進体制整備加算４（初診）", "10.00"),
         ]
     );
 
@@ -511,51 +436,22 @@ fn dx_kasan_tiers_follow_the_deltas() {
     assert_eq!(
         s_history(set, "111703370"),
         vec![
-            h(
-                "20240601",
-                "20240930",
-                "医療ＤＸ推進体制整備加算（初診）",
-                "8.00"
-            ),
-            h(
-                "20241001",
-                "20250331",
-                "医療ＤＸ推進体制整備加算３（初診）",
-                "8.00"
-            ),
-            h(
-                "20250401",
-                "99999999",
-                "医療ＤＸ推進体制整備加算６（初診）",
-                "8.00"
-            ),
+            h("20240601", "20240930", "医療ＤＸ推進体制整備加算（初診）", "8.00"),
+            h("20241001", "20250331", "医療ＤＸ推進体制整備加算３（初診）", "8.00"),
+            h("20250401", "99999999", "医療ＤＸ推進体制整備加算６（初診）", "8.00"),
         ]
     );
     let v = set.s.lookup(code("111703370"), d("20241001")).unwrap();
     assert_eq!(&*v.row.basic_name, "医療ＤＸ推進体制整備加算３（初診）");
-    assert_eq!(
-        v.row.facility_standards,
-        vec![4035],
-        "kept from the full file"
-    );
+    assert_eq!(v.row.facility_standards, vec![4035], "kept from the full file");
     assert_eq!((v.row.chu_kasan_code, v.row.chu_kasan_seq), (1101, b'A'));
 
     // 111703570: 加算２ 10 from 20241001, 加算５ 9 from 20250401.
     assert_eq!(
         s_history(set, "111703570"),
         vec![
-            h(
-                "20241001",
-                "20250331",
-                "医療ＤＸ推進体制整備加算２（初診）",
-                "10.00"
-            ),
-            h(
-                "20250401",
-                "99999999",
-                "医療ＤＸ推進体制整備加算５（初診）",
-                "9.00"
-            ),
+            h("20241001", "20250331", "医療ＤＸ推進体制整備加算２（初診）", "10.00"),
+            h("20250401", "99999999", "医療ＤＸ推進体制整備加算５（初診）", "9.00"),
         ]
     );
 }
@@ -578,12 +474,7 @@ fn iryo_joho_kasan_changes_of_s_20241108() {
         "111703170 is abolished from 2024-12-01"
     );
     // The other abolished codes of that file (lines 3, 5, 7, 10).
-    for (c, line) in [
-        ("112708870", 3),
-        ("112709170", 5),
-        ("113705270", 7),
-        ("113705770", 10),
-    ] {
+    for (c, line) in [("112708870", 3), ("112709170", 5), ("113705270", 7), ("113705770", 10)] {
         let v = set
             .s
             .lookup(code(c), d("20241130"))
@@ -595,25 +486,12 @@ fn iryo_joho_kasan_changes_of_s_20241108() {
                 .any(|p| set.file(*p).name == "s_20241108.csv" && p.line == line),
             "{c}"
         );
-        assert!(
-            set.s.lookup(code(c), d("20241201")).is_none(),
-            "{c} on 2024-12-01"
-        );
+        assert!(set.s.lookup(code(c), d("20241201")).is_none(), "{c} on 2024-12-01");
     }
     // Renamed survivors keep their lower points (no col 12 in the sparse rows, lines 2, 4, 6).
     for (c, line, old, new) in [
-        (
-            "111703270",
-            2,
-            "医療情報取得加算２（初診）",
-            "医療情報取得加算（初診）",
-        ),
-        (
-            "112708970",
-            4,
-            "医療情報取得加算４（再診）",
-            "医療情報取得加算（再診）",
-        ),
+        ("111703270", 2, "医療情報取得加算２（初診）", "医療情報取得加算（初診）"),
+        ("112708970", 4, "医療情報取得加算４（再診）", "医療情報取得加算（再診）"),
         (
             "112709270",
             6,
@@ -692,11 +570,7 @@ fn whole_data_folder_loads_and_lists_what_it_does_not_read() {
     // Every s/y/t/c file of MANIFEST.md is read (none is a byte-identical copy of another);
     // load_dir adds only santei's bundled supplement (Layer::Supplement) to them.
     let manifest = manifest_files(&data);
-    let official: Vec<_> = set
-        .files
-        .iter()
-        .filter(|f| f.layer == Layer::Official)
-        .collect();
+    let official: Vec<_> = set.files.iter().filter(|f| f.layer == Layer::Official).collect();
     assert_eq!(official.len(), manifest.len());
     assert_eq!(official.len(), 137);
     for mf in &manifest {
@@ -736,14 +610,7 @@ fn whole_data_folder_loads_and_lists_what_it_does_not_read() {
             "uke/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE",
         ]
     );
-    let reason = |p: &str| {
-        set.not_used
-            .iter()
-            .find(|n| n.path == p)
-            .unwrap()
-            .reason
-            .clone()
-    };
+    let reason = |p: &str| set.not_used.iter().find(|n| n.path == p).unwrap().reason.clone();
     assert!(reason("ssk/2024-06/b_20240601.zip").contains("傷病名"));
     assert!(reason("ssk/2025-11/k.csv").contains("病棟コード"));
     assert!(reason("ssk/2025-11/ck_ALL_20250901.csv").contains("コメント関連"));
@@ -761,21 +628,11 @@ fn whole_data_folder_loads_and_lists_what_it_does_not_read() {
     // Every kind present, and the newest full files reach their dates.
     let day = d("20251201");
     assert_eq!(
-        set.t
-            .lookup(code("739200000"), day)
-            .unwrap()
-            .row
-            .price
-            .to_string(),
+        set.t.lookup(code("739200000"), day).unwrap().row.price.to_string(),
         "0.19"
     );
     assert_eq!(
-        set.s
-            .lookup(code("111000110"), day)
-            .unwrap()
-            .row
-            .points
-            .to_string(),
+        set.s.lookup(code("111000110"), day).unwrap().row.points.to_string(),
         "291.00"
     );
     assert!(set.c.lookup(code("840000001"), day).is_some());
@@ -789,8 +646,7 @@ fn whole_data_folder_loads_and_lists_what_it_does_not_read() {
             .unwrap_or_else(|| panic!("{c} on {last}"));
         assert_eq!(v.valid_to(), d(last), "{c}");
         assert!(
-            set.lookup_any(code(c), d(last).succ_opt().unwrap())
-                .is_none(),
+            set.lookup_any(code(c), d(last).succ_opt().unwrap()).is_none(),
             "{c} after {last}"
         );
     }
@@ -815,32 +671,16 @@ fn unknown_code_warnings(path: &str) -> Vec<String> {
 #[test]
 fn delta_row_for_an_unknown_code_is_a_warning() {
     let data = data_or_skip!();
-    let set = load(
-        &data,
-        &[
-            "ssk/2024-02/y_ALL20240115.zip",
-            "ssk/deltas/y/y_20240417.csv",
-        ],
-    );
+    let set = load(&data, &["ssk/2024-02/y_ALL20240115.zip", "ssk/deltas/y/y_20240417.csv"]);
     assert_eq!(
         real_warnings(&set),
         unknown_code_warnings("ssk/deltas/y/y_20240417.csv")
     );
-    let w = set
-        .warnings
-        .iter()
-        .find(|w| w.error.loc.line == 105)
-        .unwrap();
+    let w = set.warnings.iter().find(|w| w.error.loc.line == 105).unwrap();
     assert_eq!(w.severity, masters::Severity::Warning);
-    assert_eq!(
-        (w.error.loc.column, w.error.field),
-        (3, Some("医薬品コード"))
-    );
+    assert_eq!((w.error.loc.column, w.error.field), (3, Some("医薬品コード")));
     // The neighbouring "3" row (y_20240417.csv:104) is a new code, applied.
-    let v = set
-        .y
-        .lookup(code("622955101"), d("20240417"))
-        .expect("622955101");
+    let v = set.y.lookup(code("622955101"), d("20240417")).expect("622955101");
     assert_eq!(&*v.row.name, "フィコンパ点滴静注用２ｍｇ");
     assert_eq!(v.origin.line, 104);
 }
@@ -868,37 +708,23 @@ fn layouts_by_column_count() {
     // 20230401 (35 columns); y_ALL20240531.csv:1 16.50 from 20240401 (40 columns).
     let set = load(
         &data,
-        &[
-            "ssk/2024-02/y_ALL20240115.zip",
-            "ssk/2024-06/y_ALL20240531.zip",
-        ],
+        &["ssk/2024-02/y_ALL20240115.zip", "ssk/2024-06/y_ALL20240531.zip"],
     );
     let c = code("610406079");
     let old = set.y.lookup(c, d("20240331")).unwrap();
     assert_eq!(
-        (
-            old.row.price.to_string(),
-            old.raw.len(),
-            old.row.generic_rx_kasan
-        ),
+        (old.row.price.to_string(), old.raw.len(), old.row.generic_rx_kasan),
         ("24.10".into(), 35, 0)
     );
     let new = set.y.lookup(c, d("20240401")).unwrap();
     assert_eq!(
-        (
-            new.row.price.to_string(),
-            new.raw.len(),
-            new.row.generic_rx_kasan
-        ),
+        (new.row.price.to_string(), new.raw.len(), new.row.generic_rx_kasan),
         ("16.50".into(), 40, 2)
     );
     // t 37 → 38: t_ALL20240229.csv:1304 and t_ALL20240315.csv:1311, 739200000 from 20220401 / 20240601.
     let set = load(
         &data,
-        &[
-            "ssk/2024-02/t_ALL20240229.zip",
-            "ssk/2024-06/t_ALL20240315.zip",
-        ],
+        &["ssk/2024-02/t_ALL20240229.zip", "ssk/2024-06/t_ALL20240315.zip"],
     );
     let c = code("739200000");
     let old = set.t.lookup(c, d("20240531")).unwrap();
@@ -917,17 +743,8 @@ fn layouts_by_column_count() {
 #[test]
 fn y_column_42_sentei_kind_from_a_42_column_delta() {
     let data = data_or_skip!();
-    let set = load(
-        &data,
-        &[
-            "ssk/2024-06/y_ALL20240531.zip",
-            "ssk/deltas/y/y_20240906.csv",
-        ],
-    );
-    assert_eq!(
-        set.files.iter().map(|f| f.columns).collect::<Vec<_>>(),
-        vec![40, 42]
-    );
+    let set = load(&data, &["ssk/2024-06/y_ALL20240531.zip", "ssk/deltas/y/y_20240906.csv"]);
+    assert_eq!(set.files.iter().map(|f| f.columns).collect::<Vec<_>>(), vec![40, 42]);
     assert!(real_warnings(&set).is_empty(), "{:?}", real_warnings(&set));
     // y_20240906.csv:1 "5","Y","610406079", … 30 "20241001", 42 "1" (every other field empty).
     let c = code("610406079");

@@ -54,9 +54,7 @@ fn default_set() -> &'static MasterSet {
 /// The whole data folder (plus the supplement, as `load_dir` always adds it).
 fn full_set(data: &Path) -> &'static MasterSet {
     static SET: OnceLock<MasterSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        masters::load_dir(data).unwrap_or_else(|e| panic!("load_dir {}: {e}", data.display()))
-    })
+    SET.get_or_init(|| masters::load_dir(data).unwrap_or_else(|e| panic!("load_dir {}: {e}", data.display())))
 }
 
 /// Points (s) or price (y, t) or text (c) of a version, as printed.
@@ -97,8 +95,8 @@ fn official_csv(path: &Path) -> Vec<u8> {
     if !bytes.starts_with(b"PK") {
         return bytes;
     }
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(zip.len(), 1, "{}: one member expected", path.display());
     let mut out = Vec::new();
     zip.by_index(0)
@@ -124,14 +122,9 @@ fn master_kind(name: &str) -> Option<char> {
 
 /// The chain key of one row: col 3 (s/y/t), or `8` + パターン + 一連番号 (c).
 fn row_key(kind: char, line: &[u8]) -> String {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(line);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
     let mut rec = csv::ByteRecord::new();
-    assert!(
-        rdr.read_byte_record(&mut rec).expect("csv row"),
-        "empty row"
-    );
+    assert!(rdr.read_byte_record(&mut rec).expect("csv row"), "empty row");
     let field = |i: usize| {
         std::str::from_utf8(rec.get(i).expect("field"))
             .expect("ASCII key field")
@@ -190,21 +183,11 @@ fn default_set_loads_without_errors_or_warnings() {
     assert_eq!(set.origin, masters::embedded::DEFAULT_ORIGIN);
     let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
     assert!(warnings.is_empty(), "warnings: {warnings:#?}");
-    assert!(
-        set.not_used.is_empty(),
-        "files not used: {:#?}",
-        set.not_used
-    );
+    assert!(set.not_used.is_empty(), "files not used: {:#?}", set.not_used);
     assert!(set.withdrawn.is_empty(), "withdrawn: {:?}", set.withdrawn);
+    assert_eq!(set.files.len(), DEFAULT_FILES.len() + SUPPLEMENT_FILES.len());
     assert_eq!(
-        set.files.len(),
-        DEFAULT_FILES.len() + SUPPLEMENT_FILES.len()
-    );
-    assert_eq!(
-        set.files
-            .iter()
-            .filter(|f| f.layer == Layer::Official)
-            .count(),
+        set.files.iter().filter(|f| f.layer == Layer::Official).count(),
         DEFAULT_FILES.len()
     );
     for k in Kind::ALL {
@@ -217,8 +200,8 @@ fn default_set_loads_without_errors_or_warnings() {
     // full files without ALL by content (they keep 変更区分 0 rows).
     for f in set.files.iter().filter(|f| f.layer == Layer::Official) {
         let full_by_name = f.name.contains("ALL");
-        let full_by_content = f.path.contains("/2025-11/")
-            && matches!(f.name.as_str(), "t_20251128.csv" | "c_20250715.csv");
+        let full_by_content =
+            f.path.contains("/2025-11/") && matches!(f.name.as_str(), "t_20251128.csv" | "c_20250715.csv");
         let want = if full_by_name || full_by_content {
             Role::Full
         } else {
@@ -227,9 +210,7 @@ fn default_set_loads_without_errors_or_warnings() {
         assert_eq!(f.role, want, "{}", f.path);
     }
     // Names as documented: the path under masters/default/.
-    assert!(DEFAULT_FILES
-        .iter()
-        .any(|(n, _)| *n == "ssk/2024-06/s_ALL20240531.csv"));
+    assert!(DEFAULT_FILES.iter().any(|(n, _)| *n == "ssk/2024-06/s_ALL20240531.csv"));
     assert!(DEFAULT_FILES
         .iter()
         .all(|(n, _)| n.starts_with("ssk/") && n.ends_with(".csv")));
@@ -264,8 +245,8 @@ fn embedded_rows_are_byte_identical_official_rows() {
     // The chosen codes, per kind: every key found in an excerpt.
     let mut chosen: BTreeMap<char, BTreeSet<String>> = BTreeMap::new();
     for (name, bytes) in &embedded {
-        let kind = master_kind(name.rsplit('/').next().unwrap())
-            .unwrap_or_else(|| panic!("{name}: not a master file name"));
+        let kind =
+            master_kind(name.rsplit('/').next().unwrap()).unwrap_or_else(|| panic!("{name}: not a master file name"));
         for l in lines(bytes).0 {
             chosen.entry(kind).or_default().insert(row_key(kind, l));
         }
@@ -278,11 +259,7 @@ fn embedded_rows_are_byte_identical_official_rows() {
         let want: Vec<&[u8]> = rows
             .iter()
             .copied()
-            .filter(|l| {
-                chosen
-                    .get(&kind)
-                    .is_some_and(|s| s.contains(&row_key(kind, l)))
-            })
+            .filter(|l| chosen.get(&kind).is_some_and(|s| s.contains(&row_key(kind, l))))
             .collect();
         let name = if rel.ends_with(".zip") {
             rel.replace(".zip", ".csv")
@@ -343,31 +320,16 @@ fn history_of_every_embedded_code_matches_the_data_folder() {
         let b = full.history_any(*c);
         let show = |h: &[AnyVersion<'_>]| -> Vec<String> {
             h.iter()
-                .map(|v| {
-                    format!(
-                        "{} … {} {} {}",
-                        v.valid_from(),
-                        v.valid_to(),
-                        v.name(),
-                        value(v)
-                    )
-                })
+                .map(|v| format!("{} … {} {} {}", v.valid_from(), v.valid_to(), v.name(), value(v)))
                 .collect()
         };
         if show(&a) != show(&b) {
-            failures.push(format!(
-                "{c}: default {:#?}\nfull {:#?}",
-                show(&a),
-                show(&b)
-            ));
+            failures.push(format!("{c}: default {:#?}\nfull {:#?}", show(&a), show(&b)));
             continue;
         }
         for (x, y) in a.iter().zip(&b) {
             if x.raw() != y.raw() {
-                failures.push(format!(
-                    "{c} from {}: the merged rows differ",
-                    x.valid_from()
-                ));
+                failures.push(format!("{c} from {}: the merged rows differ", x.valid_from()));
             }
         }
         versions += a.len();
@@ -415,10 +377,7 @@ fn spot_values() {
 #[test]
 fn supplement_2026_06_in_the_default_set() {
     let set = default_set();
-    assert!(
-        set.supplement_files().next().is_some(),
-        "supplement in effect"
-    );
+    assert!(set.supplement_files().next().is_some(), "supplement in effect");
     assert_eq!(set.supplement_files().count(), 1);
     let f = set.supplement_files().next().unwrap();
     assert_eq!(
@@ -455,12 +414,7 @@ fn supplement_2026_06_in_the_default_set() {
         ("時間外対応体制加算１", "7".into())
     );
     assert_eq!(
-        &*set
-            .s
-            .lookup(code("112016070"), d("20260531"))
-            .unwrap()
-            .row
-            .name,
+        &*set.s.lookup(code("112016070"), d("20260531")).unwrap().row.name,
         "時間外対応加算１"
     );
     assert_eq!(points(set, "180820010", "20260601").as_deref(), Some("2"));
@@ -491,11 +445,7 @@ fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
         for f in &fields {
             assert!(masters::raw::decode_field(f).is_some(), "not Shift_JIS");
         }
-        let field = |col: usize| {
-            masters::raw::decode_field(fields[col - 1])
-                .unwrap()
-                .into_owned()
-        };
+        let field = |col: usize| masters::raw::decode_field(fields[col - 1]).unwrap().into_owned();
         let filled: BTreeSet<usize> = (1..=150).filter(|&c| !fields[c - 1].is_empty()).collect();
         assert_eq!(field(2), "S");
         let c = field(3);
@@ -503,18 +453,29 @@ fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
         match field(1).as_str() {
             "5" => {
                 let renamed = filled.contains(&5);
-                let want: BTreeSet<usize> =
-                    if renamed { [1, 2, 3, 4, 5, 6, 7, 12, 58, 87, 113].into() } else { [1, 2, 3, 12, 58, 87].into() };
+                let want: BTreeSet<usize> = if renamed {
+                    [1, 2, 3, 4, 5, 6, 7, 12, 58, 87, 113].into()
+                } else {
+                    [1, 2, 3, 12, 58, 87].into()
+                };
                 assert_eq!(filled, want, "{c}: sparse 変更 row");
                 assert_eq!(field(87), "20260601", "{c}");
             }
             "9" => {
                 assert_eq!(filled, [1, 2, 3, 87, 88].into(), "{c}: sparse 廃止 row");
-                assert_eq!((field(87).as_str(), field(88).as_str()), ("20260601", "20260531"), "{c}");
+                assert_eq!(
+                    (field(87).as_str(), field(88).as_str()),
+                    ("20260601", "20260531"),
+                    "{c}"
+                );
             }
             "3" => {
                 assert!(filled.len() > 100, "{c}: complete 新規 row");
-                assert_eq!((field(87).as_str(), field(88).as_str()), ("20260601", "99999999"), "{c}");
+                assert_eq!(
+                    (field(87).as_str(), field(88).as_str()),
+                    ("20260601", "99999999"),
+                    "{c}"
+                );
                 assert_eq!(field(4), field(5).chars().count().to_string(), "{c}: 有効桁数");
             }
             other => panic!("{c}: 変更区分 {other}: a supplement holds only 3/5/9 rows (no 0: it must stay a delta)"),
@@ -526,19 +487,14 @@ fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
     assert_eq!(lines.next(), Some("code,source,confidence"));
     let mut sourced = BTreeSet::new();
     for l in lines {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(l.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(l.as_bytes());
         let rec = rdr.records().next().expect("row").expect("csv");
         assert_eq!(rec.len(), 3, "{l}");
         assert!(rec[1].starts_with("R8告示"), "{l}");
         assert!(matches!(&rec[2], "H" | "M" | "L"), "{l}");
         assert!(sourced.insert(rec[0].to_string()), "{l}: duplicate");
     }
-    assert_eq!(
-        sourced, codes,
-        "every supplement row has exactly one source line"
-    );
+    assert_eq!(sourced, codes, "every supplement row has exactly one source line");
 }
 
 /// A tiny official file in memory (ASCII = Shift_JIS): 150 quoted fields per row, CRLF.
@@ -567,13 +523,7 @@ fn an_official_row_wins_over_the_supplement() {
     // An official delta published after the supplement's date, for the same 変更年月日.
     sources.push(official_s(
         "official/s_20260529.csv",
-        &[&[
-            (1, "5"),
-            (2, "S"),
-            (3, "112007410"),
-            (12, "99.00"),
-            (87, "20260601"),
-        ]],
+        &[&[(1, "5"), (2, "S"), (3, "112007410"), (12, "99.00"), (87, "20260601")]],
     ));
     let set = masters::load_sources("test", sources).unwrap_or_else(|e| panic!("{e}"));
     assert!(set.warnings.is_empty(), "{:?}", set.warnings);
@@ -612,10 +562,7 @@ fn an_official_full_file_replaces_the_supplement() {
         layer: Layer::Official,
     });
     let set = masters::load_sources("test", sources).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        points(&set, "111000110", "20260602").as_deref(),
-        Some("291")
-    );
+    assert_eq!(points(&set, "111000110", "20260602").as_deref(), Some("291"));
     // Codes the official full file lacks (supplement-only codes included) end at its date.
     assert!(set.s.lookup(code("111704070"), d("20260602")).is_none());
     assert!(set.s.lookup(code("112007410"), d("20260602")).is_none());

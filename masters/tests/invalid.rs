@@ -28,11 +28,7 @@ fn source(path: &str, bytes: Vec<u8>) -> Source {
 /// The error of loading one fixture alone (its display path is relative to `fixtures/invalid`).
 fn load_error(rel: &str) -> masters::Error {
     match masters::load_sources("test", vec![source(rel, read(rel))]) {
-        Ok(set) => panic!(
-            "{rel} loaded: {} files, warnings {:?}",
-            set.files.len(),
-            set.warnings
-        ),
+        Ok(set) => panic!("{rel} loaded: {} files, warnings {:?}", set.files.len(), set.warnings),
         Err(e) => e,
     }
 }
@@ -41,24 +37,15 @@ fn load_error(rel: &str) -> masters::Error {
 fn seed_is_valid() {
     let set = masters::load_sources(
         "test",
-        vec![source(
-            "seed/s_ALL20240601.csv",
-            read("seed/s_ALL20240601.csv"),
-        )],
+        vec![source("seed/s_ALL20240601.csv", read("seed/s_ALL20240601.csv"))],
     )
     .expect("the seed fixture loads");
     assert_eq!((set.files[0].rows, set.files[0].columns), (2, 150));
     let day = masters::parse_date("20240601").unwrap();
-    let v = set
-        .s
-        .lookup(masters::Code::parse("119999910").unwrap(), day)
-        .unwrap();
+    let v = set.s.lookup(masters::Code::parse("119999910").unwrap(), day).unwrap();
     assert_eq!(&*v.row.name, "テスト診療行為");
     assert_eq!(v.row.points.to_string(), "123.00");
-    let v = set
-        .s
-        .lookup(masters::Code::parse("119999820").unwrap(), day)
-        .unwrap();
+    let v = set.s.lookup(masters::Code::parse("119999820").unwrap(), day).unwrap();
     assert_eq!((&*v.row.name, v.origin.line), ("テスト加算", 2));
 }
 
@@ -99,10 +86,7 @@ fn bad_date() {
     // Line 2, column 87 (変更年月日) is `20241340`.
     let e = load_error("bad_date/s_20240601.csv");
     insta::assert_snapshot!(e.to_string(), @"bad_date/s_20240601.csv:2:87: 変更年月日: `20241340` is not a valid date (yyyymmdd)");
-    assert_eq!(
-        (e.loc.line, e.loc.column, e.field),
-        (2, 87, Some("変更年月日"))
-    );
+    assert_eq!((e.loc.line, e.loc.column, e.field), (2, 87, Some("変更年月日")));
 }
 
 #[test]
@@ -110,10 +94,7 @@ fn bad_points() {
     // Line 1, column 12 (新又は現点数) is `abc`.
     let e = load_error("bad_points/s_20240601.csv");
     insta::assert_snapshot!(e.to_string(), @"bad_points/s_20240601.csv:1:12: 新又は現点数: `abc` is not a valid decimal number");
-    assert_eq!(
-        (e.loc.line, e.loc.column, e.field),
-        (1, 12, Some("新又は現点数"))
-    );
+    assert_eq!((e.loc.line, e.loc.column, e.field), (1, 12, Some("新又は現点数")));
 }
 
 #[test]
@@ -176,14 +157,13 @@ fn validate_dir_reports_every_problem() {
         "wrong_kind",
     ] {
         assert!(
-            problems.iter().any(|p| p.severity == Severity::Error
-                && p.error.loc.file.starts_with(&format!("{case}/"))),
+            problems
+                .iter()
+                .any(|p| p.severity == Severity::Error && p.error.loc.file.starts_with(&format!("{case}/"))),
             "no error for {case}"
         );
     }
-    assert!(!problems
-        .iter()
-        .any(|p| p.error.loc.file.starts_with("seed/")));
+    assert!(!problems.iter().any(|p| p.error.loc.file.starts_with("seed/")));
 }
 
 #[test]
@@ -196,8 +176,7 @@ fn validation_goes_on_after_the_first_bad_row() {
     let broken = seed_replace(&broken, b"\"5.00\"", b"\"five\"");
     let broken = seed_replace(&broken, b"\"119999820\"", b"\"11999982\"");
     let src = || vec![source("s_20240601.csv", broken.clone())];
-    let built = masters::set::build("test", src(), Vec::new(), LoadOptions { collect_all: true })
-        .expect("build");
+    let built = masters::set::build("test", src(), Vec::new(), LoadOptions { collect_all: true }).expect("build");
     let errors: Vec<String> = built
         .problems
         .iter()
@@ -316,21 +295,12 @@ fn must_not_panic(name: &str, bytes: &[u8], what: &str) {
     let sources = || vec![source(name, bytes.to_vec())];
     let r = std::panic::catch_unwind(|| {
         let _ = masters::load_sources("fuzz", sources());
-        let _ = masters::set::build(
-            "fuzz",
-            sources(),
-            Vec::new(),
-            LoadOptions { collect_all: true },
-        );
+        let _ = masters::set::build("fuzz", sources(), Vec::new(), LoadOptions { collect_all: true });
     });
     if r.is_err() {
-        let dump =
-            std::env::temp_dir().join(format!("santei-masters-panic-{}", name.replace('/', "_")));
+        let dump = std::env::temp_dir().join(format!("santei-masters-panic-{}", name.replace('/', "_")));
         let _ = std::fs::write(&dump, bytes);
-        panic!(
-            "loading panicked on {what}; input written to {}",
-            dump.display()
-        );
+        panic!("loading panicked on {what}; input written to {}", dump.display());
     }
 }
 
@@ -371,11 +341,7 @@ fn random_mutations_never_panic() {
             .enumerate()
         {
             for j in 0..100 {
-                must_not_panic(
-                    name,
-                    &mutate(&mut rng, &seed),
-                    &format!("{name} mutation {i}/{j}"),
-                );
+                must_not_panic(name, &mutate(&mut rng, &seed), &format!("{name} mutation {i}/{j}"));
             }
         }
     };

@@ -9,9 +9,8 @@
 
 use chrono::NaiveDate;
 use masters::tensuhyo::{
-    classify_tensuhyo_file, classify_tensuhyo_name, load_tensuhyo, GroupNo, HaihanKubun,
-    HaihanScope, HokatsuUnit, KaisuUnit, NyuinGroup, SpecialCondition, TableId, TableLayer,
-    TableRowRef, Tensuhyo, UnitSpan,
+    classify_tensuhyo_file, classify_tensuhyo_name, load_tensuhyo, GroupNo, HaihanKubun, HaihanScope, HokatsuUnit,
+    KaisuUnit, NyuinGroup, SpecialCondition, TableId, TableLayer, TableRowRef, Tensuhyo, UnitSpan,
 };
 use masters::{ChangeKind, Code, Layer, Problem, Severity, Source, OPEN_END};
 use std::path::{Path, PathBuf};
@@ -32,9 +31,7 @@ const STAGED: &str = "tensuhyo/2024";
 
 fn staged_dir() -> Option<PathBuf> {
     let dir = data_path().join(STAGED);
-    dir.join("01補助マスターテーブル.csv")
-        .is_file()
-        .then_some(dir)
+    dir.join("01補助マスターテーブル.csv").is_file().then_some(dir)
 }
 
 /// The staged 電子点数表, loaded once; or return from the test after a loud skip notice.
@@ -59,7 +56,9 @@ fn staged() -> Option<&'static (Tensuhyo, Vec<Problem>)> {
     static T: OnceLock<Option<(Tensuhyo, Vec<Problem>)>> = OnceLock::new();
     T.get_or_init(|| {
         let dir = staged_dir()?;
-        let sources = masters::set::sources_from_dir(&dir).expect("reading the staged folder").0;
+        let sources = masters::set::sources_from_dir(&dir)
+            .expect("reading the staged folder")
+            .0;
         let start = std::time::Instant::now();
         let r = load_tensuhyo(&sources, true).unwrap_or_else(|e| panic!("{e}"));
         eprintln!(
@@ -100,10 +99,7 @@ fn src(path: &str, lines: &[&str]) -> Source {
 }
 
 fn fixture_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/tensuhyo/set"
-    ))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tensuhyo/set"))
 }
 
 /// The fixture files; `with_override` = include `override_…` files.
@@ -181,15 +177,8 @@ fn classify_official_and_override_names() {
         );
         assert_eq!(table.file_name(), name);
         let ov = format!("override_{name}");
-        assert_eq!(
-            classify_tensuhyo_file(&ov),
-            Some((table, TableLayer::Override)),
-            "{ov}"
-        );
-        assert_eq!(
-            classify_tensuhyo_name(&format!("tensuhyo/2024/{name}")),
-            Some(table)
-        );
+        assert_eq!(classify_tensuhyo_file(&ov), Some((table, TableLayer::Override)), "{ov}");
+        assert_eq!(classify_tensuhyo_name(&format!("tensuhyo/2024/{name}")), Some(table));
     }
     // Variants that still name the table.
     assert_eq!(
@@ -200,10 +189,7 @@ fn classify_official_and_override_names() {
         classify_tensuhyo_name("03－4背反テーブル4.csv"),
         Some(TableId::Haihan(WEEK))
     );
-    assert_eq!(
-        classify_tensuhyo_name("05算定回数テーブル.zip"),
-        Some(TableId::Kaisu)
-    );
+    assert_eq!(classify_tensuhyo_name("05算定回数テーブル.zip"), Some(TableId::Kaisu));
     assert_eq!(
         classify_tensuhyo_file("OVERRIDE_01補助マスターテーブル.txt"),
         Some((TableId::Hojo, TableLayer::Override))
@@ -296,10 +282,7 @@ fn staged_hojo_rows() {
     assert_eq!((r.hokatsu[1], r.hokatsu[2]), (None, None));
     assert!(r.haihan.day && r.haihan.month && r.haihan.same_time && r.haihan.week);
     assert_eq!((r.nyuin_group, r.has_kaisu), (None, true));
-    assert_eq!(
-        (r.meta.valid_from, r.meta.valid_to),
-        (d("20100401"), OPEN_END)
-    );
+    assert_eq!((r.meta.valid_from, r.meta.valid_to), (d("20100401"), OPEN_END));
     assert_eq!(line_of(t, r.at()), ("01補助マスターテーブル.csv", 1));
     assert_eq!(r.raw.len(), 27);
     // :489 生活習慣病管理料１: two links, 同一月内 B001031 and 1日 B001034.
@@ -318,10 +301,7 @@ fn staged_hojo_rows() {
     assert_eq!(r.at().line, 489);
     // :6173 血管内視鏡検査 同時 D324001 (手引き p.16); :1590 インキュベーター 1日 J028001 (p.33).
     let r = t.hojo(code("160171310")).unwrap();
-    assert_eq!(
-        (r.hokatsu[0].unwrap().unit, r.at().line),
-        (HokatsuUnit::SameTime, 6173)
-    );
+    assert_eq!((r.hokatsu[0].unwrap().unit, r.at().line), (HokatsuUnit::SameTime, 6173));
     assert!(!r.haihan.day && !r.haihan.month && r.haihan.same_time && !r.haihan.week);
     assert!(r.haihan.get(SAME) && !r.haihan.get(DAY));
     let r = t.hojo(code("140028410")).unwrap();
@@ -330,15 +310,9 @@ fn staged_hojo_rows() {
         Some((HokatsuUnit::Day, "J028001".into()))
     );
     // :8269 急性期一般入院料１ → 入院基本料 group 001; :8140 精神療養病棟入院料 → 067.
+    assert_eq!(t.hojo(code("190117710")).unwrap().nyuin_group, Some(NyuinGroup(1)));
     assert_eq!(
-        t.hojo(code("190117710")).unwrap().nyuin_group,
-        Some(NyuinGroup(1))
-    );
-    assert_eq!(
-        t.hojo(code("190055010"))
-            .unwrap()
-            .nyuin_group
-            .map(|g| g.to_string()),
+        t.hojo(code("190055010")).unwrap().nyuin_group.map(|g| g.to_string()),
         Some("067".into())
     );
     // :41 the name is the release's (spec pitfall 10).
@@ -347,10 +321,7 @@ fn staged_hojo_rows() {
         "医療ＤＸ推進体制整備加算６（初診）"
     );
     // :638 変更区分 5, :6801 変更区分 3 with 新設年月日 2025-12-01.
-    assert_eq!(
-        t.hojo(code("114011410")).unwrap().meta.change,
-        ChangeKind::Changed
-    );
+    assert_eq!(t.hojo(code("114011410")).unwrap().meta.change, ChangeKind::Changed);
     let r = t.hojo(code("160243450")).unwrap();
     assert_eq!(
         (r.meta.change, r.meta.valid_from, r.at().line),
@@ -405,39 +376,21 @@ fn staged_haihan_pairs() {
     assert_eq!(rev.kept(), Some(code("111000110")));
     // :92 / :193 医療情報取得加算 初診 vs 再診: either one (rules.md §2.2).
     let r = pair(MONTH, "111703270", "112708970");
-    assert_eq!(
-        (r.kubun, r.kept(), r.at().line),
-        (HaihanKubun::Either, None, 92)
-    );
+    assert_eq!((r.kubun, r.kept(), r.at().line), (HaihanKubun::Either, None, 92));
     assert_eq!(pair(MONTH, "112708970", "111703270").at().line, 193);
     // :16302 留置カテーテル設置 vs 在宅自己導尿指導管理料: keep ②, 特例条件 1; reverse :7535.
     let r = pair(MONTH, "140013810", "114004410");
     assert_eq!(
         (r.kubun, r.special, r.at().line),
-        (
-            HaihanKubun::KeepSecond,
-            SpecialCondition::Conditional,
-            16302
-        )
+        (HaihanKubun::KeepSecond, SpecialCondition::Conditional, 16302)
     );
     assert!(r.special.is_conditional());
-    assert_eq!(
-        pair(MONTH, "114004410", "140013810").kubun,
-        HaihanKubun::KeepFirst
-    );
+    assert_eq!(pair(MONTH, "114004410", "140013810").kubun, HaihanKubun::KeepFirst);
     // :1199 てんかん指導料 vs 小児科療養指導料: set to 3 both ways (手引き pp.22–23).
-    assert_eq!(
-        pair(MONTH, "113002850", "113002210").kubun,
-        HaihanKubun::Either
-    );
-    assert_eq!(
-        pair(MONTH, "113002210", "113002850").kubun,
-        HaihanKubun::Either
-    );
+    assert_eq!(pair(MONTH, "113002850", "113002210").kubun, HaihanKubun::Either);
+    assert_eq!(pair(MONTH, "113002210", "113002850").kubun, HaihanKubun::Either);
     // The DX 加算 tiers have no 03-2 rows among themselves (spec §4 step 7).
-    assert!(t
-        .haihan_pair(MONTH, code("111703370"), code("111703470"))
-        .is_none());
+    assert!(t.haihan_pair(MONTH, code("111703370"), code("111703470")).is_none());
 
     // 03-3 (同時)
     // :758 外来管理加算 vs 電話等再診料: keep ② (the 再診料); reverse :298.
@@ -463,9 +416,7 @@ fn staged_haihan_pairs() {
     );
     assert_eq!(pair(SAME, "180031410", "111000110").at().line, 16868);
     // Not a same-time pair: only in 03-2.
-    assert!(t
-        .haihan_pair(SAME, code("111000110"), code("113707110"))
-        .is_none());
+    assert!(t.haihan_pair(SAME, code("111000110"), code("113707110")).is_none());
 
     // 03-4 (1週間につき)
     // :325 体外ペースメーキング術 dropped within a week of ペースメーカー移植術 (手引き p.16); :323 reverse.
@@ -512,10 +463,7 @@ fn staged_haihan_pairs() {
         .map(|s| t.haihan(*s, code("111000110")).len())
         .sum();
     assert_eq!(all, 2 * as_first);
-    assert!(
-        t.haihan(DAY, code("111000110")).is_empty(),
-        "03-1 is not staged"
-    );
+    assert!(t.haihan(DAY, code("111000110")).is_empty(), "03-1 is not staged");
     // Dating: a row new on 2024-06-01 is not valid before.
     assert!(t
         .haihan_pairs_on(code("113707110"), d("20240531"))
@@ -580,13 +528,8 @@ fn staged_nyuin_groups() {
     assert_eq!(kasan("190055010", "190077070"), Some((3, 3935)));
     assert_eq!(kasan("190055010", "190117170"), Some((1, 3940)));
     assert_eq!(kasan("190055010", "190119910"), Some((1, 3942)));
-    let r = t
-        .nyuin_kasan_row(code("190117710"), code("190099870"))
-        .unwrap();
-    assert_eq!(
-        (r.group, r.name()),
-        (NyuinGroup(1), "地域医療支援病院入院診療加算")
-    );
+    let r = t.nyuin_kasan_row(code("190117710"), code("190099870")).unwrap();
+    assert_eq!((r.group, r.name()), (NyuinGroup(1), "地域医療支援病院入院診療加算"));
     // A 加算 not listed in the group, and a code without a group.
     assert!(kasan("190117710", "190055010").is_none());
     assert!(t.nyuin_kasan(code("111000110")).is_empty());
@@ -641,10 +584,7 @@ fn staged_santei_kaisu() {
     );
     assert_eq!(
         rows("180016710"),
-        vec![
-            (Day, 1, Unconditional, 2281),
-            (Week, 2, Unconditional, 2282)
-        ]
+        vec![(Day, 1, Unconditional, 2281), (Week, 2, Unconditional, 2282)]
     );
     assert_eq!(Week.span(), Some(UnitSpan::Weeks(1)));
     // No 05 row for 再診料 / 外来管理加算 (01 col 21 = 0).
@@ -655,28 +595,13 @@ fn staged_santei_kaisu() {
         (r.meta.change, r.unit, r.unit.span(), r.at().line),
         (ChangeKind::New, Patient, None, 2026)
     );
-    assert_eq!(
-        t.santei_kaisu_on(code("160243450"), d("20251130")).count(),
-        0
-    );
-    assert_eq!(
-        t.santei_kaisu_on(code("160243450"), d("20251201")).count(),
-        1
-    );
+    assert_eq!(t.santei_kaisu_on(code("160243450"), d("20251130")).count(), 0);
+    assert_eq!(t.santei_kaisu_on(code("160243450"), d("20251201")).count(), 1);
     // Every unit code of the staged table is a named variant with the table's own name.
-    assert!(t
-        .kaisu_rows()
-        .iter()
-        .all(|r| r.unit.name_ja() == Some(r.unit_name())));
+    assert!(t.kaisu_rows().iter().all(|r| r.unit.name_ja() == Some(r.unit_name())));
+    assert_eq!(t.kaisu_rows().iter().filter(|r| r.unit == Day).count(), 2_174);
     assert_eq!(
-        t.kaisu_rows().iter().filter(|r| r.unit == Day).count(),
-        2_174
-    );
-    assert_eq!(
-        t.kaisu_rows()
-            .iter()
-            .filter(|r| r.special.is_conditional())
-            .count(),
+        t.kaisu_rows().iter().filter(|r| r.special.is_conditional()).count(),
         675
     );
     // Every 05 code has its 01 row with 算定回数関連 = 1 (spec §2).
@@ -717,14 +642,7 @@ fn fixture_hokatsu() {
     // 血管内視鏡検査 (01: 同時, D324001) includes five items (手引き p.16).
     let inc: Vec<_> = t
         .hokatsu_for(code("160171310"))
-        .map(|h| {
-            (
-                h.slot,
-                h.unit,
-                h.child.code.to_string(),
-                h.child.name().to_string(),
-            )
-        })
+        .map(|h| (h.slot, h.unit, h.child.code.to_string(), h.child.name().to_string()))
         .collect();
     assert_eq!(inc.len(), 5);
     assert!(inc
@@ -732,24 +650,10 @@ fn fixture_hokatsu() {
         .all(|(slot, unit, _, _)| *slot == 1 && *unit == HokatsuUnit::SameTime));
     assert_eq!(
         inc[0],
-        (
-            1,
-            HokatsuUnit::SameTime,
-            "160027710".into(),
-            "血液ガス分析".into()
-        )
+        (1, HokatsuUnit::SameTime, "160027710".into(), "血液ガス分析".into())
     );
     let codes: Vec<_> = inc.iter().map(|x| x.2.as_str()).collect();
-    assert_eq!(
-        codes,
-        [
-            "160027710",
-            "160067410",
-            "160067570",
-            "160073510",
-            "160073650"
-        ]
-    );
+    assert_eq!(codes, ["160027710", "160067410", "160067570", "160073510", "160073650"]);
     // インキュベーター (01: 1日, J028001): 酸素吸入, 突発性難聴に対する酸素療法, 酸素テント (p.33).
     let inc: Vec<_> = t.hokatsu_for(code("140028410")).collect();
     assert_eq!(inc.len(), 3);
@@ -797,23 +701,17 @@ fn fixture_haihan_day() {
     let (t, _) = load(&fixture_sources(false));
     let rows = t.haihan_rows(DAY);
     assert_eq!(rows.len(), 8);
-    assert!(rows.iter().all(|r| r.kubun == HaihanKubun::Either
-        && r.special == SpecialCondition::Unconditional
-        && r.scope == DAY));
+    assert!(rows
+        .iter()
+        .all(|r| r.kubun == HaihanKubun::Either && r.special == SpecialCondition::Unconditional && r.scope == DAY));
     // 手引き p.34 付表3: 留置カテーテル設置 vs 4 items, both directions.
     let mine = t.haihan(DAY, code("140013810"));
     assert_eq!(mine.len(), 4);
     assert_eq!(t.haihan_pairs(code("140013810")).count(), 8);
-    let r = t
-        .haihan_pair(DAY, code("140013110"), code("140013810"))
-        .unwrap();
+    let r = t.haihan_pair(DAY, code("140013110"), code("140013810")).unwrap();
     assert_eq!(
         (r.name1(), r.name2(), line_of(&t, r.at())),
-        (
-            "膀胱洗浄",
-            "留置カテーテル設置",
-            ("03-1背反テーブル1.csv", 5)
-        )
+        ("膀胱洗浄", "留置カテーテル設置", ("03-1背反テーブル1.csv", 5))
     );
     assert_eq!(r.other(code("140013810")), Some(code("140013110")));
     assert_eq!(r.other(code("111000110")), None);
@@ -838,25 +736,15 @@ fn override_adds_replaces_and_switches_off() {
         .expect("override file") as u16;
     assert_eq!(t.files[ov as usize].name, "override_03-1背反テーブル1.csv");
     assert_eq!(t.files[ov as usize].table, TableId::Haihan(DAY));
-    let official = t
-        .files
-        .iter()
-        .position(|f| f.name == "03-1背反テーブル1.csv")
-        .unwrap() as u16;
+    let official = t.files.iter().position(|f| f.name == "03-1背反テーブル1.csv").unwrap() as u16;
     // 8 official − 2 switched off + 2 added = 8.
     assert_eq!(t.len(TableId::Haihan(DAY)), 8);
 
     // Replaced: override line 1 takes the place of official line 1, 区分 3 → 1.
-    let r = t
-        .haihan_pair(DAY, code("140013810"), code("140013110"))
-        .unwrap();
+    let r = t.haihan_pair(DAY, code("140013810"), code("140013110")).unwrap();
     assert_eq!(
         (r.kubun, r.meta.layer, r.meta.change),
-        (
-            HaihanKubun::KeepFirst,
-            TableLayer::Override,
-            ChangeKind::Changed
-        )
+        (HaihanKubun::KeepFirst, TableLayer::Override, ChangeKind::Changed)
     );
     assert_eq!(r.at(), TableRowRef { file: ov, line: 1 });
     assert_eq!(
@@ -868,19 +756,13 @@ fn override_adds_replaces_and_switches_off() {
     );
     assert_eq!(t.locate(r.at()), "override_03-1背反テーブル1.csv:1");
     assert_eq!(
-        t.haihan_pair(DAY, code("140013110"), code("140013810"))
-            .unwrap()
-            .kubun,
+        t.haihan_pair(DAY, code("140013110"), code("140013810")).unwrap().kubun,
         HaihanKubun::KeepSecond
     );
 
     // Switched off: 導尿（尿道拡張） both ways, recorded with the removed official row.
-    assert!(t
-        .haihan_pair(DAY, code("140013810"), code("140014010"))
-        .is_none());
-    assert!(t
-        .haihan_pair(DAY, code("140014010"), code("140013810"))
-        .is_none());
+    assert!(t.haihan_pair(DAY, code("140013810"), code("140014010")).is_none());
+    assert!(t.haihan_pair(DAY, code("140014010"), code("140013810")).is_none());
     let off: Vec<_> = t
         .switched_off
         .iter()
@@ -921,17 +803,12 @@ fn override_adds_replaces_and_switches_off() {
     );
 
     // Added: a new pair, 特例条件 1, valid from 2024-06-01.
-    let r = t
-        .haihan_pair(DAY, code("140013250"), code("140013350"))
-        .unwrap();
+    let r = t.haihan_pair(DAY, code("140013250"), code("140013350")).unwrap();
     assert_eq!(
         (r.kubun, r.special, r.meta.replaces, r.at().line),
         (HaihanKubun::Either, SpecialCondition::Conditional, None, 5)
     );
-    assert_eq!(
-        (r.meta.layer, r.meta.valid_from),
-        (TableLayer::Override, d("20240601"))
-    );
+    assert_eq!((r.meta.layer, r.meta.valid_from), (TableLayer::Override, d("20240601")));
     assert!(!t
         .haihan_on(DAY, code("140013250"), d("20240531"))
         .any(|r| r.code2 == code("140013350")));
@@ -940,9 +817,7 @@ fn override_adds_replaces_and_switches_off() {
         .any(|r| r.code2 == code("140013350")));
 
     // Untouched official rows keep their provenance.
-    let r = t
-        .haihan_pair(DAY, code("140013810"), code("140013250"))
-        .unwrap();
+    let r = t.haihan_pair(DAY, code("140013810"), code("140013250")).unwrap();
     assert_eq!(
         (r.meta.layer, r.at(), r.meta.replaces),
         (
@@ -957,14 +832,12 @@ fn override_adds_replaces_and_switches_off() {
 }
 
 const KAISU_111703370: &str = r#""0","111703370","医療ＤＸ推進体制整備加算６（初診）","131","月","1","0","0","0","0","0","0","20240601","99999999""#;
-const KAISU_112708970: &str = r#""0","112708970","医療情報取得加算（再診）","144","３月","1","0","0","0","0","0","0","20240601","99999999""#;
+const KAISU_112708970: &str =
+    r#""0","112708970","医療情報取得加算（再診）","144","３月","1","0","0","0","0","0","0","20240601","99999999""#;
 
 #[test]
 fn override_chain_and_layers() {
-    let official = src(
-        "t/05算定回数テーブル.csv",
-        &[KAISU_111703370, KAISU_112708970],
-    );
+    let official = src("t/05算定回数テーブル.csv", &[KAISU_111703370, KAISU_112708970]);
     // a: replace the count, then b (later in path order) replaces a's row and switches one off.
     let a = src(
         "t/override_05算定回数テーブル_a.csv",
@@ -998,15 +871,9 @@ fn override_chain_and_layers() {
     );
     assert_eq!(
         (r.at(), r.meta.replaces),
-        (
-            TableRowRef { file: 2, line: 1 },
-            Some(TableRowRef { file: 1, line: 1 })
-        )
+        (TableRowRef { file: 2, line: 1 }, Some(TableRowRef { file: 1, line: 1 }))
     );
-    assert_eq!(
-        t.santei_kaisu_on(code("111703370"), d("20260601")).count(),
-        0
-    );
+    assert_eq!(t.santei_kaisu_on(code("111703370"), d("20260601")).count(), 0);
     // 112708970: 3月 row switched off, a 月 row added (different key: 算定単位コード).
     let rows: Vec<_> = t
         .santei_kaisu(code("112708970"))
@@ -1017,10 +884,7 @@ fn override_chain_and_layers() {
     assert_eq!(t.switched_off.len(), 1);
     assert_eq!(
         (t.switched_off[0].removed, t.switched_off[0].by),
-        (
-            TableRowRef { file: 0, line: 2 },
-            TableRowRef { file: 2, line: 2 }
-        )
+        (TableRowRef { file: 0, line: 2 }, TableRowRef { file: 2, line: 2 })
     );
 
     // An override without the published table: its rows load; the table is still "missing".
@@ -1072,7 +936,8 @@ fn override_problems() {
 // Bad input: every message is `file:line:column: 項目名: message`
 // ---------------------------------------------------------------------------------------------
 
-const GOOD_0302: &str = r#""0","111000110","初診料","113707110","生活習慣病管理料２","1","0","0","20240601","99999999""#;
+const GOOD_0302: &str =
+    r#""0","111000110","初診料","113707110","生活習慣病管理料２","1","0","0","20240601","99999999""#;
 
 #[test]
 fn bad_input_is_positioned() {
@@ -1096,17 +961,16 @@ fn bad_input_is_positioned() {
     // Bad date (month 13) in 新設年月日, col 9.
     let s = src(
         "x/03-2背反テーブル2.csv",
-        &[
-            r#""0","111000110","初診料","113707110","生活習慣病管理料２","1","0","0","20241301","99999999""#,
-        ],
+        &[r#""0","111000110","初診料","113707110","生活習慣病管理料２","1","0","0","20241301","99999999""#],
     );
-    assert_eq!(first_error(&[s]), "x/03-2背反テーブル2.csv:1:9: 新設年月日: `20241301` is not a valid date (yyyymmdd or 99999999)");
+    assert_eq!(
+        first_error(&[s]),
+        "x/03-2背反テーブル2.csv:1:9: 新設年月日: `20241301` is not a valid date (yyyymmdd or 99999999)"
+    );
     // Bad code in 診療行為コード①.
     let s = src(
         "x/03-2背反テーブル2.csv",
-        &[
-            r#""0","11100011X","初診料","113707110","生活習慣病管理料２","1","0","0","20240601","99999999""#,
-        ],
+        &[r#""0","11100011X","初診料","113707110","生活習慣病管理料２","1","0","0","20240601","99999999""#],
     );
     assert_eq!(
         first_error(&[s]),
@@ -1127,7 +991,10 @@ fn bad_input_is_positioned() {
             r#""0","111000110","初診料","2","A000001","0","0","0","0","1","2","1","1","0","0","0","","0","0","000","1","0","0","0","0","20100401","99999999""#,
         ],
     );
-    assert_eq!(first_error(&[s]), "01補助マスターテーブル.csv:1:11: 背反関連識別（同一月内）: `2` is not a valid flag (0 or 1)");
+    assert_eq!(
+        first_error(&[s]),
+        "01補助マスターテーブル.csv:1:11: 背反関連識別（同一月内）: `2` is not a valid flag (0 or 1)"
+    );
     let s = src(
         "01補助マスターテーブル.csv",
         &[
@@ -1142,7 +1009,10 @@ fn bad_input_is_positioned() {
         "04入院基本料テーブル.csv",
         &[r#""0","000","190099870","地域医療支援病院入院診療加算","2","0","20100401","99999999""#],
     );
-    assert_eq!(first_error(&[s]), "04入院基本料テーブル.csv:1:2: グループ番号: `000` is not a valid 入院基本料 group (001–999)");
+    assert_eq!(
+        first_error(&[s]),
+        "04入院基本料テーブル.csv:1:2: グループ番号: `000` is not a valid 入院基本料 group (001–999)"
+    );
     let s = src(
         "02包括テーブル.csv",
         &[r#""0","D324001","160027710","血液ガス分析","0","20100401""#],
@@ -1197,13 +1067,8 @@ fn collect_all_reports_every_problem_and_keeps_good_rows() {
         ]
     );
     assert_eq!(t.len(TableId::Haihan(MONTH)), 2);
-    let r = t
-        .haihan_pair(MONTH, code("111703270"), code("112708970"))
-        .unwrap();
-    assert_eq!(
-        (r.kubun, r.kept(), r.dropped()),
-        (HaihanKubun::Other(4), None, None)
-    );
+    let r = t.haihan_pair(MONTH, code("111703270"), code("112708970")).unwrap();
+    assert_eq!((r.kubun, r.kept(), r.dropped()), (HaihanKubun::Other(4), None, None));
     assert_eq!(t.files[0].rows, 5);
 }
 
@@ -1217,10 +1082,7 @@ fn set_level_rules() {
     assert_eq!(t.skipped.len(), 1);
     assert_eq!(
         (t.skipped[0].path.as_str(), t.skipped[0].reason.as_str()),
-        (
-            "b/05算定回数テーブル.csv",
-            "byte-identical to a/05算定回数テーブル.csv"
-        )
+        ("b/05算定回数テーブル.csv", "byte-identical to a/05算定回数テーブル.csv")
     );
     let a = src("a/05算定回数テーブル.csv", &[KAISU_111703370]);
     let c = src("c/05算定回数テーブル.csv", &[KAISU_112708970]);
@@ -1254,11 +1116,8 @@ fn set_level_rules() {
     );
     // A zip holding one table.
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file(
-        "05算定回数テーブル.csv",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
+    zip.start_file("05算定回数テーブル.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
     std::io::Write::write_all(&mut zip, &sjis(&[KAISU_111703370])).unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     let (t, _) = load(&[Source {
@@ -1288,12 +1147,7 @@ fn enumerations_keep_unknown_values() {
     assert_eq!(KaisuUnit::from_code(53).name_ja(), Some("患者当り"));
     assert_eq!(
         HaihanScope::ALL.map(|s| (s.file_no(), s.name_ja())),
-        [
-            (1, "1日につき"),
-            (2, "同一月内"),
-            (3, "同時"),
-            (4, "1週間につき")
-        ]
+        [(1, "1日につき"), (2, "同一月内"), (3, "同時"), (4, "1週間につき")]
     );
     assert_eq!(GroupNo::parse("0"), None);
     assert_eq!(GroupNo::parse("D3240011"), None);

@@ -65,10 +65,7 @@ pub enum Input {
 }
 
 enum Kind {
-    Jsonl {
-        reader: Box<dyn BufRead + Send>,
-        line: u64,
-    },
+    Jsonl { reader: Box<dyn BufRead + Send>, line: u64 },
     Uke(Box<uke::Receipts<Box<dyn BufRead + Send>>>),
 }
 
@@ -115,9 +112,7 @@ impl Source {
         loop {
             let significant = head
                 .iter()
-                .skip_while(|b: &&u8| {
-                    b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF
-                })
+                .skip_while(|b: &&u8| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
                 .count();
             if significant >= 3 {
                 break;
@@ -132,20 +127,13 @@ impl Source {
             .iter()
             .position(|b| !b.is_ascii_whitespace())
             .is_some_and(|i| head[i..].starts_with(b"IR,"));
-        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
-            1 << 16,
-            Cursor::new(head).chain(raw),
-        ));
+        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, Cursor::new(head).chain(raw)));
         let kind = if is_uke {
             Kind::Uke(Box::new(uke::UkeReader::new(reader).receipts()))
         } else {
             Kind::Jsonl { reader, line: 0 }
         };
-        Ok(Source {
-            kind,
-            read_bytes,
-            size,
-        })
+        Ok(Source { kind, read_bytes, size })
     }
 
     pub fn is_uke(&self) -> bool {
@@ -290,10 +278,7 @@ impl Job<'_> {
     }
 
     /// A receipt converted (masters of this job's engine give the time classes).
-    pub fn convert(
-        &self,
-        r: &uke::Receipt,
-    ) -> Result<uke::claim::Converted, uke::claim::ConvertError> {
+    pub fn convert(&self, r: &uke::Receipt) -> Result<uke::claim::Converted, uke::claim::ConvertError> {
         let o = uke::claim::ConvertOptions {
             facility: self.facility,
             as_of: self.as_of,
@@ -452,10 +437,7 @@ pub fn create_out(path: &str) -> io::Result<Box<dyn Write>> {
     Ok(if path == "-" {
         Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
     } else {
-        Box::new(BufWriter::with_capacity(
-            1 << 16,
-            std::fs::File::create(path)?,
-        ))
+        Box::new(BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?))
     })
 }
 
@@ -477,10 +459,8 @@ pub fn progress(src: &Source) -> Option<ProgressBar> {
         Some(n) => {
             let pb = ProgressBar::new(n);
             pb.set_style(
-                ProgressStyle::with_template(
-                    "{bar:24} {bytes}/{total_bytes} {msg} {elapsed} eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template("{bar:24} {bytes}/{total_bytes} {msg} {elapsed} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             pb
         }
@@ -579,7 +559,9 @@ pub fn run(a: BatchArgs) -> i32 {
         read as f64 / secs.max(1e-9)
     );
     if uke_input {
-        line.push_str(&format!("; UKE: {unpriced} unpriced lines, {matching} of {computed} receipts match the recorded totals"));
+        line.push_str(&format!(
+            "; UKE: {unpriced} unpriced lines, {matching} of {computed} receipts match the recorded totals"
+        ));
     }
     eprintln!("{line}");
     if let Err(e) = res {

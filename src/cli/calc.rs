@@ -95,11 +95,7 @@ pub fn print_table(out: &Outcome) {
     }
     println!("{:>79}", format!("total {} 点", out.total_points));
     if !out.sections.is_empty() {
-        let s: Vec<String> = out
-            .sections
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
+        let s: Vec<String> = out.sections.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         println!("by 診療識別: {}", s.join(", "));
     }
     if !out.removed.is_empty() {

@@ -175,20 +175,13 @@ fn tag_text(t: &Tag) -> String {
             receipt: Some(r),
             record,
         } => format!("receipt {r} (RE at record {record})"),
-        Tag::Receipt {
-            receipt: None,
-            record,
-        } => format!("record {record}"),
+        Tag::Receipt { receipt: None, record } => format!("record {record}"),
     }
 }
 
 fn cause_text(c: &Cause) -> String {
     match c {
-        Cause::MasterRow { old, new } => format!(
-            "master row changed: {} → {}",
-            old.describe(),
-            new.describe()
-        ),
+        Cause::MasterRow { old, new } => format!("master row changed: {} → {}", old.describe(), new.describe()),
         Cause::CodeAbolished { last, date } => {
             format!(
                 "code has no version on {date} (abolished){}",
@@ -218,24 +211,13 @@ fn cause_text(c: &Cause) -> String {
         } => {
             format!(
                 "rule {rule} applies on the {} side only ({source}){}",
-                if matches!(side, d::Side::Old) {
-                    "old"
-                } else {
-                    "new"
-                },
-                detail
-                    .as_ref()
-                    .map(|x| format!(": {x}"))
-                    .unwrap_or_default()
+                if matches!(side, d::Side::Old) { "old" } else { "new" },
+                detail.as_ref().map(|x| format!(": {x}")).unwrap_or_default()
             )
         }
         Cause::Removed { side, rule, reason } => format!(
             "removed on the {} side by {rule}: {reason}",
-            if matches!(side, d::Side::Old) {
-                "old"
-            } else {
-                "new"
-            }
+            if matches!(side, d::Side::Old) { "old" } else { "new" }
         ),
         Cause::Count { old, new } => format!("回数 {old} → {new}"),
         Cause::Unexplained => "no master or rule change found (compare the traces)".into(),
@@ -252,10 +234,7 @@ fn print_human(w: &mut dyn Write, it: &Item) -> std::io::Result<()> {
                 w,
                 "{}{}: {} → {} ({:+})",
                 tag_text(&it.tag),
-                diff.id
-                    .as_ref()
-                    .map(|i| format!(" [{i}]"))
-                    .unwrap_or_default(),
+                diff.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
                 diff.old_total,
                 diff.new_total,
                 diff.delta
@@ -293,11 +272,7 @@ fn print_human(w: &mut dyn Write, it: &Item) -> std::io::Result<()> {
             }
             for (label, list) in [("old", old), ("new", new)] {
                 for x in list {
-                    writeln!(
-                        w,
-                        "  unpriced on the {label} side: {} {}",
-                        x.path, x.message
-                    )?;
+                    writeln!(w, "  unpriced on the {label} side: {} {}", x.path, x.message)?;
                 }
             }
         }
@@ -314,18 +289,13 @@ fn print_human(w: &mut dyn Write, it: &Item) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_summary(
-    w: &mut dyn Write,
-    s: &Summary,
-    bad_input: u64,
-    top: usize,
-) -> std::io::Result<()> {
-    writeln!(w, "\nsummary: {} claims compared, {} changed, {} failed on the old side, {} on the new side, {} unreadable", s.claims, s.changed, s.errors_old, s.errors_new, bad_input)?;
+fn print_summary(w: &mut dyn Write, s: &Summary, bad_input: u64, top: usize) -> std::io::Result<()> {
     writeln!(
         w,
-        "points: {} → {} ({:+})",
-        s.old_total, s.new_total, s.delta
+        "\nsummary: {} claims compared, {} changed, {} failed on the old side, {} on the new side, {} unreadable",
+        s.claims, s.changed, s.errors_old, s.errors_new, bad_input
     )?;
+    writeln!(w, "points: {} → {} ({:+})", s.old_total, s.new_total, s.delta)?;
     if !s.sections.is_empty() {
         let v: Vec<String> = s
             .sections
@@ -349,11 +319,7 @@ fn print_summary(
     Ok(())
 }
 
-fn side(
-    dir: &Option<PathBuf>,
-    fallback: &Option<PathBuf>,
-    date: Option<NaiveDate>,
-) -> Result<Side, String> {
+fn side(dir: &Option<PathBuf>, fallback: &Option<PathBuf>, date: Option<NaiveDate>) -> Result<Side, String> {
     let set = super::load_masters(if dir.is_some() { dir } else { fallback })?;
     Ok(Side {
         engine: Engine::new(Arc::new(set)),
@@ -413,12 +379,8 @@ pub fn run(a: DiffArgs) -> i32 {
             }
             if json {
                 let (diff, uo, un, eo, en, e) = match &it.one {
-                    One::Both { diff, old, new } => {
-                        (Some(diff), old.as_slice(), new.as_slice(), None, None, None)
-                    }
-                    One::Failed { old, new } => {
-                        (None, &[][..], &[][..], old.as_ref(), new.as_ref(), None)
-                    }
+                    One::Both { diff, old, new } => (Some(diff), old.as_slice(), new.as_slice(), None, None, None),
+                    One::Failed { old, new } => (None, &[][..], &[][..], old.as_ref(), new.as_ref(), None),
                     One::Input(e) => (None, &[][..], &[][..], None, None, Some(e)),
                 };
                 let rec = JsonRec {

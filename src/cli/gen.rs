@@ -38,7 +38,10 @@ pub fn run(a: GenArgs) -> i32 {
     };
     let gen = Generator::new(&set, month, a.seed);
     if gen.pools.internal_drugs.is_empty() && gen.pools.tests.is_empty() {
-        eprintln!("warning: no drug or 検査 code of the master set is valid through {}: claims carry base fees only", a.month);
+        eprintln!(
+            "warning: no drug or 検査 code of the master set is valid through {}: claims carry base fees only",
+            a.month
+        );
     }
     let mut out = match super::batch::create_out(a.output.as_deref().unwrap_or("-")) {
         Ok(o) => o,

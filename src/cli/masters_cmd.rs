@@ -61,11 +61,7 @@ pub fn run(cmd: MastersCmd) -> i32 {
                 for p in &problems {
                     println!("{p}");
                 }
-                eprintln!(
-                    "{} error(s), {} warning(s)",
-                    errors,
-                    problems.len() - errors
-                );
+                eprintln!("{} error(s), {} warning(s)", errors, problems.len() - errors);
                 if errors > 0 {
                     1
                 } else {
@@ -133,13 +129,7 @@ fn info(set: &MasterSet, json: bool) {
         (masters::Kind::T, set.t.len(), set.t.version_count()),
         (masters::Kind::C, set.c.len(), set.c.version_count()),
     ] {
-        println!(
-            "{} {}: {} codes, {} versions",
-            k.letter(),
-            k.name_ja(),
-            codes,
-            versions
-        );
+        println!("{} {}: {} codes, {} versions", k.letter(), k.name_ja(), codes, versions);
     }
     println!("\n電子点数表:");
     for f in &set.tensuhyo.files {
@@ -156,7 +146,10 @@ fn info(set: &MasterSet, json: bool) {
         println!("  missing: {m} (its rules are not applied from data; see ARCHITECTURE.md)");
     }
     if let Some(f) = set.supplement_files().next() {
-        println!("supplement in effect: {} (rows published in the 告示, layered under the official files)", f.path);
+        println!(
+            "supplement in effect: {} (rows published in the 告示, layered under the official files)",
+            f.path
+        );
     }
     if !set.not_used.is_empty() {
         println!("\nnot used ({}):", set.not_used.len());
@@ -244,13 +237,7 @@ pub fn version_json(set: &MasterSet, v: AnyVersion<'_>) -> Value {
     Value::Object(obj)
 }
 
-fn show(
-    code: &str,
-    date: Option<&str>,
-    history: bool,
-    dir: &Option<PathBuf>,
-    json_out: bool,
-) -> i32 {
+fn show(code: &str, date: Option<&str>, history: bool, dir: &Option<PathBuf>, json_out: bool) -> i32 {
     let Some(code) = Code::parse(code) else {
         eprintln!("error: `{code}` is not a 9-digit master code");
         return 2;
@@ -312,12 +299,7 @@ fn show(
             } else {
                 eprintln!("  versions that exist:");
                 for v in &versions {
-                    eprintln!(
-                        "  {} … {}  {}",
-                        v.valid_from(),
-                        fmt_to(v.valid_to()),
-                        v.name()
-                    );
+                    eprintln!("  {} … {}  {}", v.valid_from(), fmt_to(v.valid_to()), v.name());
                 }
             }
             1
@@ -337,11 +319,7 @@ fn print_version(set: &MasterSet, v: AnyVersion<'_>) {
     let origin = set.file(v.origin());
     println!("{} [{}] {}", v.raw().col(3), v.kind().name_ja(), v.name());
     match v {
-        AnyVersion::S(s) => println!(
-            "  点数: {} ({:?})",
-            s.row.points.normalize(),
-            s.row.point_kind
-        ),
+        AnyVersion::S(s) => println!("  点数: {} ({:?})", s.row.points.normalize(), s.row.point_kind),
         AnyVersion::Y(y) => println!("  薬価: {} 円/{}", y.row.price, y.row.unit_name),
         AnyVersion::T(t) => println!("  金額: {} 円/{}", t.row.price, t.row.unit_name),
         AnyVersion::C(_) => {}

@@ -42,7 +42,8 @@ pub enum Command {
 
 /// Where the masters come from: `--masters DIR`, else `SANTEI_MASTERS`, else the embedded default.
 pub fn masters_dir(arg: &Option<PathBuf>) -> Option<PathBuf> {
-    arg.clone().or_else(|| std::env::var_os("SANTEI_MASTERS").map(PathBuf::from))
+    arg.clone()
+        .or_else(|| std::env::var_os("SANTEI_MASTERS").map(PathBuf::from))
 }
 
 pub fn load_masters(arg: &Option<PathBuf>) -> Result<masters::MasterSet, String> {

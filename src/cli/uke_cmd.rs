@@ -86,10 +86,9 @@ fn cause_text(c: &UnitCause) -> String {
             recalculated,
             detail,
         } => format!("points differ: recalculated {recalculated} = {detail}; recorded {recorded}"),
-        UnitCause::Count {
-            recorded,
-            recalculated,
-        } => format!("回数 differs: recorded {recorded}, recalculated {recalculated}"),
+        UnitCause::Count { recorded, recalculated } => {
+            format!("回数 differs: recorded {recorded}, recalculated {recalculated}")
+        }
     }
 }
 
@@ -247,10 +246,7 @@ pub fn run(cmd: UkeCmd) -> i32 {
             continue;
         }
         let c = &x.comparison;
-        let rec_total = c
-            .recorded_total
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "—".into());
+        let rec_total = c.recorded_total.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
         let res = if ok {
             writeln!(out, "{label}: OK ({rec_total} 点)")
         } else {
@@ -274,9 +270,7 @@ pub fn run(cmd: UkeCmd) -> i32 {
                         d.date,
                         d.section.as_deref().unwrap_or("--"),
                         d.codes.join("+"),
-                        d.record
-                            .map(|r| format!(" (record {r})"))
-                            .unwrap_or_default(),
+                        d.record.map(|r| format!(" (record {r})")).unwrap_or_default(),
                         d.recorded,
                         d.recalculated
                     )?;
@@ -298,11 +292,7 @@ pub fn run(cmd: UkeCmd) -> i32 {
                     })
                     .collect();
                 if !secs.is_empty() {
-                    writeln!(
-                        out,
-                        "  by 診療識別 (recorded → recalculated): {}",
-                        secs.join(", ")
-                    )?;
+                    writeln!(out, "  by 診療識別 (recorded → recalculated): {}", secs.join(", "))?;
                 }
                 Ok(())
             })()

@@ -139,19 +139,12 @@ impl Issue {
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(r) = self.receipt() {
-            write!(
-                f,
-                "receipt {} (RE at record {}): ",
-                r.order, r.record_number
-            )?;
+            write!(f, "receipt {} (RE at record {}): ", r.order, r.record_number)?;
         }
         match self {
-            Issue::ReceiptTotalMismatch {
-                recorded, computed, ..
-            } => write!(
-                f,
-                "合計点数 {recorded} ≠ Σ 点数×回数 {computed} over the 算定単位"
-            ),
+            Issue::ReceiptTotalMismatch { recorded, computed, .. } => {
+                write!(f, "合計点数 {recorded} ≠ Σ 点数×回数 {computed} over the 算定単位")
+            }
             Issue::NoPayer { .. } => write!(f, "no HO or KO record"),
             Issue::KohiTotalMismatch {
                 kohi,
@@ -166,42 +159,30 @@ impl fmt::Display for Issue {
                 write!(f, "record {record_number}: 算定単位 without 点数")
             }
             Issue::UnitCountsDiffer { record_number, .. } => {
-                write!(
-                    f,
-                    "record {record_number}: lines of one 算定単位 differ in 回数"
-                )
+                write!(f, "record {record_number}: lines of one 算定単位 differ in 回数")
             }
             Issue::DayCountMismatch {
                 record_number,
                 count,
                 days_total,
                 ..
-            } => write!(
-                f,
-                "record {record_number}: 回数 {count} ≠ Σ 算定日情報 {days_total}"
-            ),
+            } => write!(f, "record {record_number}: 回数 {count} ≠ Σ 算定日情報 {days_total}"),
             Issue::BadBurden {
-                record_number,
-                code,
-                ..
+                record_number, code, ..
             } => write!(
                 f,
                 "record {record_number}: 負担区分 `{code}` does not fit the receipt's payers"
             ),
-            Issue::ServiceDaysMismatch {
-                recorded, computed, ..
-            } => match recorded {
+            Issue::ServiceDaysMismatch { recorded, computed, .. } => match recorded {
                 Some(r) => write!(f, "診療実日数 {r} ≠ {computed} days with a count"),
                 None => write!(f, "診療実日数 not recorded ({computed} days with a count)"),
             },
-            Issue::GoCountMismatch { recorded, computed } => write!(
-                f,
-                "GO 総件数 {recorded} ≠ {computed} (HO records + KO records)"
-            ),
-            Issue::GoTotalMismatch { recorded, computed } => write!(
-                f,
-                "GO 総合計点数 {recorded} ≠ {computed} (Σ HO + Σ 公費単独 KO)"
-            ),
+            Issue::GoCountMismatch { recorded, computed } => {
+                write!(f, "GO 総件数 {recorded} ≠ {computed} (HO records + KO records)")
+            }
+            Issue::GoTotalMismatch { recorded, computed } => {
+                write!(f, "GO 総合計点数 {recorded} ≠ {computed} (Σ HO + Σ 公費単独 KO)")
+            }
         }
     }
 }
@@ -237,9 +218,7 @@ impl GoTally {
             None => {
                 self.kohi_only_receipts += 1;
                 if let Some(k) = ko.first() {
-                    self.kohi_only_points = self
-                        .kohi_only_points
-                        .saturating_add(u64::from(k.total_points));
+                    self.kohi_only_points = self.kohi_only_points.saturating_add(u64::from(k.total_points));
                 }
             }
         }
@@ -283,9 +262,7 @@ pub fn check_receipt(r: &Receipt) -> Vec<Issue> {
     let units = r.units();
     let ko = r.ko();
 
-    let computed = units
-        .iter()
-        .fold(0u64, |acc, u| acc.saturating_add(u.amount()));
+    let computed = units.iter().fold(0u64, |acc, u| acc.saturating_add(u.amount()));
     match r.recorded_total() {
         None => v.push(Issue::NoPayer { receipt }),
         Some(recorded) if recorded != computed => v.push(Issue::ReceiptTotalMismatch {

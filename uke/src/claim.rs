@@ -48,8 +48,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use engine::claim::{
-    Claim, Facility, FacilityKind, Item, Patient, Prescription, Sex, TimeClass, Usage, Visit,
-    VisitKind,
+    Claim, Facility, FacilityKind, Item, Patient, Prescription, Sex, TimeClass, Usage, Visit, VisitKind,
 };
 use engine::diff::{calculate_lenient, Dropped};
 use engine::{ClaimError, Engine, Options, Outcome};
@@ -235,8 +234,7 @@ fn quantity_text(l: &DetailLine<'_>) -> Option<String> {
 /// The time class a listed 加算 row stands for, from its 時間加算区分 (s col 43). Base rows
 /// (告示等識別区分 1) carry col 43 too, meaning "time 加算 apply": only add-on rows count.
 fn time_class_of(p: &masters::Procedure) -> Option<(TimeClass, &'static str)> {
-    let add_on = matches!(p.kokuji1, b'7' | b'9')
-        || (p.chu_kasan_code == 0 && (123..=125).contains(&p.sum_target_out));
+    let add_on = matches!(p.kokuji1, b'7' | b'9') || (p.chu_kasan_code == 0 && (123..=125).contains(&p.sum_target_out));
     if !add_on {
         return None;
     }
@@ -293,10 +291,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             ),
         });
     }
-    let (sy, sm) = (
-        i32::from(re.service_month.year),
-        u32::from(re.service_month.month),
-    );
+    let (sy, sm) = (i32::from(re.service_month.year), u32::from(re.service_month.month));
     let (ty, tm) = match o.as_of {
         Some(d) => (d.year(), d.month()),
         None => (sy, sm),
@@ -323,22 +318,17 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
         None => {
             let (kind, beds) = match re.beds {
                 Some(b) => {
-                    assumptions.push(format!(
-                        "facility: no --facility; 病院 with {b} beds from RE 病床数"
-                    ));
+                    assumptions.push(format!("facility: no --facility; 病院 with {b} beds from RE 病床数"));
                     (FacilityKind::Hospital, b)
                 }
                 None => {
-                    assumptions.push(
-                        "facility: no --facility; 診療所 (clinic) with 0 beds assumed".into(),
-                    );
+                    assumptions.push("facility: no --facility; 診療所 (clinic) with 0 beds assumed".into());
                     (FacilityKind::Clinic, 0)
                 }
             };
             assumptions.push("facility.hours: none (a UKE has no 表示診療時間)".into());
             assumptions.push(
-                "facility.standards: none (a UKE has no 施設基準; listed 加算 that need a 届出 are removed)"
-                    .into(),
+                "facility.standards: none (a UKE has no 施設基準; listed 加算 that need a 届出 are removed)".into(),
             );
             assumptions.push("facility.capabilities and myna_rates: none".into());
             Facility {
@@ -361,9 +351,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
         "1" => Some(Sex::Male),
         "2" => Some(Sex::Female),
         other => {
-            assumptions.push(format!(
-                "RE 男女区分 `{other}` is not 1/2: sex left unknown"
-            ));
+            assumptions.push(format!("RE 男女区分 `{other}` is not 1/2: sex left unknown"));
             None
         }
     };
@@ -379,9 +367,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
     let mut undated = Vec::new();
     for (ui, u) in units.iter().enumerate() {
         let section = u.section.map(str::to_owned);
-        let has_si = u
-            .priced_lines()
-            .any(|l| matches!(l.item, DetailItem::Si(_)));
+        let has_si = u.priced_lines().any(|l| matches!(l.item, DetailItem::Si(_)));
         let own = format!("u{}", ui + 1);
         let rp = if has_si {
             block_proc.insert(u.block, (own.clone(), false));
@@ -398,11 +384,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
         let closing_days: Vec<(NaiveDate, u16)> = u
             .days()
             .or_else(|| u.priced_lines().next().and_then(|l| l.days()))
-            .map(|d| {
-                d.iter()
-                    .filter_map(|(day, c)| date_of(day).map(|dt| (dt, c)))
-                    .collect()
-            })
+            .map(|d| d.iter().filter_map(|(day, c)| date_of(day).map(|dt| (dt, c))).collect())
             .unwrap_or_default();
         if u.kind == UnitKind::Unclosed {
             assumptions.push(format!(
@@ -500,9 +482,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
     if visits.is_empty() {
         return Err(ConvertError {
             path: format!("RE at record {}", r.record_number),
-            message:
-                "the receipt has no SI/IY/TO line with a count on any day: no visit to compute"
-                    .into(),
+            message: "the receipt has no SI/IY/TO line with a count on any day: no visit to compute".into(),
         });
     }
 
@@ -546,10 +526,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
                 }
                 if time_class.is_none() {
                     if let Some((tc, what)) = time_class_of(p) {
-                        timed.push(format!(
-                            "{date}: {tc:?} from {} {} ({what})",
-                            p.code, p.name
-                        ));
+                        timed.push(format!("{date}: {tc:?} from {} {} ({what})", p.code, p.name));
                         time_class = Some(tc);
                     }
                 }
@@ -587,8 +564,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
         ));
     }
     if o.masters.is_none() {
-        assumptions
-            .push("time classes not read (no master set): every visit in regular hours".into());
+        assumptions.push("time classes not read (no master set): every visit in regular hours".into());
     }
     assumptions.extend(timed);
     assumptions.push(
@@ -745,8 +721,7 @@ pub struct Comparison {
 impl Comparison {
     /// True when the totals agree and no unit differs.
     pub fn matches(&self) -> bool {
-        self.differences.is_empty()
-            && self.recorded_total.map(|t| t as i64) == Some(self.recalculated_total)
+        self.differences.is_empty() && self.recorded_total.map(|t| t as i64) == Some(self.recalculated_total)
     }
 }
 
@@ -771,11 +746,7 @@ fn item_of(path: &str) -> Option<(usize, usize)> {
 
 /// Computes the converted claim (leaving out unpriceable lines) and compares it with the
 /// recorded figures. Errors only when the engine rejects the claim for another reason.
-pub fn recalculate(
-    engine: &Engine,
-    conv: &Converted,
-    opts: Options,
-) -> Result<Recalculated, ClaimError> {
+pub fn recalculate(engine: &Engine, conv: &Converted, opts: Options) -> Result<Recalculated, ClaimError> {
     let lenient = calculate_lenient(engine, &conv.claim, opts)?;
     let origin = |i: usize, j: usize| conv.origins.get(i).and_then(|v| v.get(j)).copied();
     let unpriced: Vec<Unpriced> = lenient
@@ -820,18 +791,12 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
     let mut days: BTreeMap<(usize, NaiveDate), Day<'_>> = BTreeMap::new();
     for (u, unit) in rec.units.iter().enumerate() {
         for &(date, c) in &unit.days {
-            days.entry((u, date)).or_default().recorded +=
-                i64::from(unit.points.unwrap_or(0)) * i64::from(c);
+            days.entry((u, date)).or_default().recorded += i64::from(unit.points.unwrap_or(0)) * i64::from(c);
         }
     }
     let mut derived = Vec::new();
     for l in &out.lines {
-        match l
-            .path
-            .as_deref()
-            .and_then(item_of)
-            .and_then(|(i, j)| unit_of(i, j))
-        {
+        match l.path.as_deref().and_then(item_of).and_then(|(i, j)| unit_of(i, j)) {
             Some(u) => {
                 let d = days.entry((u, l.date)).or_default();
                 d.recalculated += l.points * i64::from(l.count);
@@ -841,12 +806,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
         }
     }
     for r in &out.removed {
-        if let Some(u) = r
-            .path
-            .as_deref()
-            .and_then(item_of)
-            .and_then(|(i, j)| unit_of(i, j))
-        {
+        if let Some(u) = r.path.as_deref().and_then(item_of).and_then(|(i, j)| unit_of(i, j)) {
             days.entry((u, r.date)).or_default().removed.push(r);
         }
     }

@@ -97,8 +97,7 @@ fn parse_year(s: &str) -> Result<u16, String> {
         }
         3 => {
             let g = digits(&s[..1]).ok_or("era is not a digit")?;
-            let era = Era::from_digit(g as u8)
-                .ok_or_else(|| format!("unknown era digit {g} (1 明治 … 5 令和)"))?;
+            let era = Era::from_digit(g as u8).ok_or_else(|| format!("unknown era digit {g} (1 明治 … 5 令和)"))?;
             let yy = digits(&s[1..]).ok_or("era year is not digits")?;
             if yy == 0 {
                 return Err("era year 00".into());
@@ -164,19 +163,12 @@ impl UkeDate {
         }
         let (ym, d) = match s.len() {
             8 | 7 => (&s[..s.len() - 2], &s[s.len() - 2..]),
-            n => {
-                return Err(format!(
-                    "{n} characters; expected 8 (YYYYMMDD) or 7 (GYYMMDD)"
-                ))
-            }
+            n => return Err(format!("{n} characters; expected 8 (YYYYMMDD) or 7 (GYYMMDD)")),
         };
         let m = UkeMonth::parse(ym)?;
         let day = digits(d).ok_or("day is not digits")?;
         if day < 1 || day > u32::from(m.days()) {
-            return Err(format!(
-                "day {day} does not exist in {:04}-{:02}",
-                m.year, m.month
-            ));
+            return Err(format!("day {day} does not exist in {:04}-{:02}", m.year, m.month));
         }
         Ok(UkeDate {
             year: m.year,
@@ -226,30 +218,12 @@ mod tests {
 
     #[test]
     fn western_and_era_forms() {
-        assert_eq!(
-            UkeDate::parse("19911121").unwrap(),
-            UkeDate::new(1991, 11, 21).unwrap()
-        );
-        assert_eq!(
-            UkeDate::parse("4070208").unwrap(),
-            UkeDate::new(1995, 2, 8).unwrap()
-        );
-        assert_eq!(
-            UkeDate::parse("5060401").unwrap(),
-            UkeDate::new(2024, 4, 1).unwrap()
-        );
-        assert_eq!(
-            UkeDate::parse("1450101").unwrap(),
-            UkeDate::new(1912, 1, 1).unwrap()
-        );
-        assert_eq!(
-            UkeMonth::parse("202110").unwrap(),
-            UkeMonth::new(2021, 10).unwrap()
-        );
-        assert_eq!(
-            UkeMonth::parse("43101").unwrap(),
-            UkeMonth::new(2019, 1).unwrap()
-        );
+        assert_eq!(UkeDate::parse("19911121").unwrap(), UkeDate::new(1991, 11, 21).unwrap());
+        assert_eq!(UkeDate::parse("4070208").unwrap(), UkeDate::new(1995, 2, 8).unwrap());
+        assert_eq!(UkeDate::parse("5060401").unwrap(), UkeDate::new(2024, 4, 1).unwrap());
+        assert_eq!(UkeDate::parse("1450101").unwrap(), UkeDate::new(1912, 1, 1).unwrap());
+        assert_eq!(UkeMonth::parse("202110").unwrap(), UkeMonth::new(2021, 10).unwrap());
+        assert_eq!(UkeMonth::parse("43101").unwrap(), UkeMonth::new(2019, 1).unwrap());
     }
 
     #[test]

@@ -164,11 +164,7 @@ impl fmt::Display for UkeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.0;
         if let Some(r) = i.receipt {
-            write!(
-                f,
-                "receipt {} (RE at record {}): ",
-                r.order, r.record_number
-            )?;
+            write!(f, "receipt {} (RE at record {}): ", r.order, r.record_number)?;
         }
         write!(f, "record {}", i.record)?;
         if let Some(field) = i.field {

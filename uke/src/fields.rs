@@ -39,11 +39,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional non-negative integer (数字 mode: half-width digits only).
-    pub fn uint<T: TryFrom<u64>>(
-        &self,
-        i: usize,
-        name: &'static str,
-    ) -> Result<Option<T>, UkeError> {
+    pub fn uint<T: TryFrom<u64>>(&self, i: usize, name: &'static str) -> Result<Option<T>, UkeError> {
         let s = self.raw(i);
         if s.is_empty() {
             return Ok(None);
@@ -51,9 +47,7 @@ impl<'a> Fields<'a> {
         if !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(self.bad_int(i, name, "only half-width digits are allowed"));
         }
-        let v: u64 = s
-            .parse()
-            .map_err(|_| self.bad_int(i, name, "too many digits"))?;
+        let v: u64 = s.parse().map_err(|_| self.bad_int(i, name, "too many digits"))?;
         T::try_from(v)
             .map(Some)
             .map_err(|_| self.bad_int(i, name, "out of range"))
@@ -81,9 +75,7 @@ impl<'a> Fields<'a> {
         if s.is_empty() {
             return Ok(None);
         }
-        UkeDate::parse(s)
-            .map(Some)
-            .map_err(|r| self.bad_date(i, name, r))
+        UkeDate::parse(s).map(Some).map_err(|r| self.bad_date(i, name, r))
     }
 
     pub fn req_date(&self, i: usize, name: &'static str) -> Result<UkeDate, UkeError> {

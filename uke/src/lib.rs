@@ -45,12 +45,9 @@ pub use check::{check_receipt, GoTally, Issue, Severity};
 pub use date::{days_in_month, Era, UkeDate, UkeMonth};
 pub use error::{ErrorKind, ReceiptRef, UkeError};
 pub use reader::{UkeReader, MAX_RECORD_BYTES};
-pub use receipt::{
-    burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI,
-};
+pub use receipt::{burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI};
 pub use record::{
-    Co, DayCounts, Department, Go, Ho, Ir, Iy, Jd, Kh, Ko, LineComment, Mf, Re, Record, RecordBody,
-    Si, Sj, Sn, Sy, To,
+    Co, DayCounts, Department, Go, Ho, Ir, Iy, Jd, Kh, Ko, LineComment, Mf, Re, Record, RecordBody, Si, Sj, Sn, Sy, To,
 };
 
 /// A whole UKE file: the IR header, every receipt, and the GO trailer.
@@ -106,11 +103,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<UkeFile, UkeError> {
             },
         )
     })?;
-    Ok(UkeFile {
-        ir,
-        receipts: out,
-        go,
-    })
+    Ok(UkeFile { ir, receipts: out, go })
 }
 
 /// Opens a file for streaming.

@@ -89,10 +89,7 @@ impl<R: BufRead> UkeReader<R> {
         };
         Some(Item {
             kind: None,
-            result: Err(UkeError::new(
-                self.line + 1,
-                ErrorKind::Truncated { reason },
-            )),
+            result: Err(UkeError::new(self.line + 1, ErrorKind::Truncated { reason })),
         })
     }
 
@@ -103,12 +100,7 @@ impl<R: BufRead> UkeReader<R> {
         }
         self.buf.clear();
         let limit = (MAX_RECORD_BYTES + 2) as u64;
-        let n = match self
-            .inner
-            .by_ref()
-            .take(limit)
-            .read_until(b'\n', &mut self.buf)
-        {
+        let n = match self.inner.by_ref().take(limit).read_until(b'\n', &mut self.buf) {
             Ok(n) => n,
             Err(e) => return self.fatal(self.line + 1, None, ErrorKind::Io(e)),
         };
@@ -173,8 +165,7 @@ impl<R: BufRead> UkeReader<R> {
     /// File-level order: IR first (once), GO last (once).
     fn check_order(&self, rec: Record, kind: Option<[u8; 2]>) -> Result<Record, UkeError> {
         let number = rec.number;
-        let structure =
-            |reason: String| Err(UkeError::new(number, ErrorKind::Structure { reason }));
+        let structure = |reason: String| Err(UkeError::new(number, ErrorKind::Structure { reason }));
         let is_ir = kind.as_ref() == Some(b"IR");
         if self.seen_go {
             return structure(format!("{} record after the GO record", rec.kind()));
@@ -199,9 +190,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
 
 fn kind_hint(line: &[u8]) -> Option<[u8; 2]> {
     match line {
-        [a, b] | [a, b, b',', ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
-            Some([*a, *b])
-        }
+        [a, b] | [a, b, b',', ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some([*a, *b]),
         _ => None,
     }
 }
@@ -213,16 +202,8 @@ fn decode_fields(number: u64, line: &[u8]) -> Result<Vec<String>, UkeError> {
     let mut out = Vec::new();
     let mut offset = 0usize;
     for (i, raw) in line.split(|&b| b == b',').enumerate() {
-        let field = decode_field(raw).map_err(|bad| {
-            UkeError::at_field(
-                number,
-                i + 1,
-                "",
-                ErrorKind::Encoding {
-                    offset: offset + bad,
-                },
-            )
-        })?;
+        let field = decode_field(raw)
+            .map_err(|bad| UkeError::at_field(number, i + 1, "", ErrorKind::Encoding { offset: offset + bad }))?;
         out.push(field);
         offset += raw.len() + 1;
     }

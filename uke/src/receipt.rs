@@ -60,10 +60,7 @@ impl<'a> DetailLine<'a> {
             RecordBody::Co(x) => DetailItem::Co(x),
             _ => return None,
         };
-        Some(DetailLine {
-            number: r.number,
-            item,
-        })
+        Some(DetailLine { number: r.number, item })
     }
 
     /// 診療識別 as written on this line.
@@ -317,10 +314,7 @@ impl Receipt {
 
     /// The 摘要 lines (SI, IY, TO, CO) in file order.
     pub fn detail_lines(&self) -> Vec<DetailLine<'_>> {
-        self.lines
-            .iter()
-            .filter_map(DetailLine::from_record)
-            .collect()
+        self.lines.iter().filter_map(DetailLine::from_record).collect()
     }
 
     /// True when the receipt has no HO record (公費単独 / 公費併用 without 医療保険).
@@ -400,9 +394,7 @@ impl Receipt {
 
     /// Σ 点数 × 回数 over the priced units.
     pub fn units_total(&self) -> u64 {
-        self.units()
-            .iter()
-            .fold(0u64, |acc, u| acc.saturating_add(u.amount()))
+        self.units().iter().fold(0u64, |acc, u| acc.saturating_add(u.amount()))
     }
 
     /// Σ 点数 × 回数 per 診療識別 (the 点数欄 of the paper receipt, spec §5.1). Units without a
@@ -422,11 +414,7 @@ impl Receipt {
     pub fn payer_units_total(&self, payer: Payer) -> u64 {
         self.units()
             .iter()
-            .filter(|u| {
-                u.burden()
-                    .and_then(burden_payers)
-                    .is_some_and(|p| p.contains(&payer))
-            })
+            .filter(|u| u.burden().and_then(burden_payers).is_some_and(|p| p.contains(&payer)))
             .fold(0u64, |acc, u| acc.saturating_add(u.amount()))
     }
 
@@ -582,13 +570,9 @@ impl<R: BufRead> Receipts<R> {
         };
         let result = match (p.error, p.re) {
             (Some(e), _) => Err(e),
-            (None, Some((re, fields))) => Receipt::build(
-                p.reference.order,
-                p.reference.record_number,
-                re,
-                fields,
-                p.lines,
-            ),
+            (None, Some((re, fields))) => {
+                Receipt::build(p.reference.order, p.reference.record_number, re, fields, p.lines)
+            }
             (None, None) => Err(UkeError::new(
                 p.reference.record_number,
                 ErrorKind::Structure {

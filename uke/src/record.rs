@@ -213,10 +213,7 @@ fn chunks(s: &str, n: usize) -> Vec<&str> {
     if !s.is_ascii() {
         return vec![s];
     }
-    (0..s.len())
-        .step_by(n)
-        .map(|i| &s[i..(i + n).min(s.len())])
-        .collect()
+    (0..s.len()).step_by(n).map(|i| &s[i..(i + n).min(s.len())]).collect()
 }
 
 /// HO 保険者レコード (15 fields).
@@ -478,11 +475,7 @@ impl Record {
     /// Parses one record from its decoded fields.
     pub fn parse(number: u64, fields: Vec<String>) -> Result<Record, UkeError> {
         let body = parse_body(number, &fields)?;
-        Ok(Record {
-            number,
-            fields,
-            body,
-        })
+        Ok(Record { number, fields, body })
     }
 
     /// The 診療識別 of an SI/IY/TO/CO line, if recorded.
@@ -507,9 +500,7 @@ fn parse_body(number: u64, fields: &[String]) -> Result<RecordBody, UkeError> {
             number,
             1,
             "レコード識別情報",
-            ErrorKind::UnknownRecordType {
-                kind: kind.to_owned(),
-            },
+            ErrorKind::UnknownRecordType { kind: kind.to_owned() },
         ));
     };
     if fields.len() < min || (exact && fields.len() != min) {
@@ -680,8 +671,6 @@ fn parse_body(number: u64, fields: &[String]) -> Result<RecordBody, UkeError> {
             total_points: f.req_uint(3, "総合計点数")?,
             volume: f.string(4),
         }),
-        other => RecordBody::Other {
-            kind: other.to_owned(),
-        },
+        other => RecordBody::Other { kind: other.to_owned() },
     })
 }

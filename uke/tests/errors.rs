@@ -46,11 +46,7 @@ fn truncated_mid_record() {
     assert_eq!(e.record_number(), 4);
     let r = e.receipt().expect("tagged with its receipt");
     assert_eq!((r.order, r.record_number), (1, 2));
-    assert!(
-        e.to_string()
-            .starts_with("receipt 1 (RE at record 2): record 4"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("receipt 1 (RE at record 2): record 4"), "{e}");
 }
 
 #[test]
@@ -184,11 +180,7 @@ fn wrong_field_count() {
         "{e}"
     );
     assert_at(&e, 4, None);
-    assert!(
-        e.to_string()
-            .contains("SI record has 43 fields, expected 44"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("SI record has 43 fields, expected 44"), "{e}");
 
     // Too few HO fields (record 6).
     let mut lines = small_file_lines();
@@ -214,10 +206,7 @@ fn not_shift_jis() {
     let mut bytes = file(&small_file_lines());
     // Put 0xFF (never valid in Shift_JIS) inside RE 氏名 (record 2, field 5).
     let name = sjis("テスト　太郎");
-    let pos = bytes
-        .windows(name.len())
-        .position(|w| w == name.as_slice())
-        .unwrap();
+    let pos = bytes.windows(name.len()).position(|w| w == name.as_slice()).unwrap();
     bytes[pos + 2] = 0xFF;
     let e = parse_err(&bytes);
     assert!(matches!(e.kind(), ErrorKind::Encoding { .. }), "{e}");

@@ -21,9 +21,7 @@ impl Rng {
     }
 }
 
-const INTERESTING: &[u8] = &[
-    b',', b'\r', b'\n', 0x1A, 0x81, 0x82, 0xFF, 0xA0, b'0', b'9', b'-', b'.',
-];
+const INTERESTING: &[u8] = &[b',', b'\r', b'\n', 0x1A, 0x81, 0x82, 0xFF, 0xA0, b'0', b'9', b'-', b'.'];
 
 fn mutate(rng: &mut Rng, base: &[u8]) -> Vec<u8> {
     let mut b = base.to_vec();
@@ -94,10 +92,7 @@ fn run(base: &[u8], seed: u64, rounds: usize) {
     for round in 0..rounds {
         let m = mutate(&mut rng, base);
         let res = std::panic::catch_unwind(|| exercise(&m));
-        assert!(
-            res.is_ok(),
-            "panic on mutation round {round} (seed {seed:#x})"
-        );
+        assert!(res.is_ok(), "panic on mutation round {round} (seed {seed:#x})");
     }
     // Every prefix of a small input.
     if base.len() <= 4096 {

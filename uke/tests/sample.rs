@@ -67,10 +67,7 @@ fn receipts_and_reconciliation() {
         .map(|h| u64::from(h.total_points))
         .sum();
     let kohi_only: Vec<_> = receipts.iter().filter(|r| r.is_kohi_only()).collect();
-    let kohi_only_total: u64 = kohi_only
-        .iter()
-        .map(|r| u64::from(r.ko()[0].total_points))
-        .sum();
+    let kohi_only_total: u64 = kohi_only.iter().map(|r| u64::from(r.ko()[0].total_points)).sum();
     assert_eq!(ho_count, 69);
     assert_eq!(ko_count, 71);
     assert_eq!(ho_total, 81_880);
@@ -82,12 +79,7 @@ fn receipts_and_reconciliation() {
 
     // Rule (a): Σ 点数 × 回数 = HO (or 公費単独 KO) 合計点数, for every receipt.
     for r in &receipts {
-        assert_eq!(
-            Some(r.units_total()),
-            r.recorded_total(),
-            "receipt {}",
-            r.order
-        );
+        assert_eq!(Some(r.units_total()), r.recorded_total(), "receipt {}", r.order);
         assert!(r.check().is_empty(), "receipt {}: {:?}", r.order, r.check());
     }
 
@@ -154,19 +146,13 @@ fn typed_values_spot_checks() {
     assert_eq!(r1.re_fields.len(), 38);
     // `HO,01010016,１,１,1,13642,…` and `KO,83136019,1111111,,1,677,1354,,,,,`
     let ho = r1.ho().unwrap();
-    assert_eq!(
-        (ho.insurer_no.as_str(), ho.card_symbol.as_str()),
-        ("01010016", "１")
-    );
+    assert_eq!((ho.insurer_no.as_str(), ho.card_symbol.as_str()), ("01010016", "１"));
     assert_eq!((ho.days, ho.total_points), (Some(1), 13_642));
     let ko = r1.ko();
     assert_eq!(ko.len(), 1);
     assert_eq!(ko[0].payer_no, "83136019");
     assert_eq!(ko[0].recipient_no, "1111111");
-    assert_eq!(
-        (ko[0].total_points, ko[0].patient_burden),
-        (677, Some(1354))
-    );
+    assert_eq!((ko[0].total_points, ko[0].patient_burden), (677, Some(1354)));
     // `SY,0000999,20210909,1,,テスト,,` (record 6)
     let sy = r1.sy();
     assert_eq!(sy.len(), 3);
@@ -182,10 +168,7 @@ fn typed_values_spot_checks() {
     assert_eq!(si.section.as_deref(), Some("11"));
     assert_eq!(si.burden, "2");
     assert_eq!(si.code, "111000110");
-    assert_eq!(
-        (si.quantity, si.points, si.count),
-        (None, Some(288), Some(1))
-    );
+    assert_eq!((si.quantity, si.points, si.count), (None, Some(288), Some(1)));
     assert_eq!(si.days.get(1), 1);
     assert_eq!(si.days.iter().collect::<Vec<_>>(), vec![(1, 1)]);
     // Receipt 1 units: 12, the 手術 drugs unit has 8 IY lines closed by `IY,,1,620000402,2,865,1`.
@@ -200,18 +183,12 @@ fn typed_values_spot_checks() {
     let DetailItem::Iy(iy) = closing.item else {
         panic!("not IY")
     };
-    assert_eq!(
-        (iy.code.as_str(), iy.quantity.as_deref()),
-        ("620000402", Some("2"))
-    );
+    assert_eq!((iy.code.as_str(), iy.quantity.as_deref()), ("620000402", Some("2")));
     // The 頓服 unit opened by `CO,22,2,810000001,疼痛時` then `IY,,2,620098801,1,1,2`.
     let tonpuku = &units[3];
     assert_eq!(tonpuku.section, Some("22"));
     assert_eq!(
-        tonpuku
-            .comments()
-            .map(|c| c.text.as_str())
-            .collect::<Vec<_>>(),
+        tonpuku.comments().map(|c| c.text.as_str()).collect::<Vec<_>>(),
         vec!["疼痛時"]
     );
     assert_eq!(
@@ -225,11 +202,7 @@ fn typed_values_spot_checks() {
 
     // Receipt 2, record 36: `IY,33,1,620004422,1,203,1,…` on the 11th.
     let r2 = &f.receipts[1];
-    let l36 = r2
-        .detail_lines()
-        .into_iter()
-        .find(|l| l.number == 36)
-        .unwrap();
+    let l36 = r2.detail_lines().into_iter().find(|l| l.number == 36).unwrap();
     let DetailItem::Iy(iy) = l36.item else {
         panic!("record 36 not IY")
     };
@@ -280,11 +253,7 @@ fn typed_values_spot_checks() {
 
     // Receipt 57, record 494: `IY,,2,620006538,70,125,1` — 使用量 70 (枚).
     let r57 = &f.receipts[56];
-    let l = r57
-        .detail_lines()
-        .into_iter()
-        .find(|l| l.number == 494)
-        .unwrap();
+    let l = r57.detail_lines().into_iter().find(|l| l.number == 494).unwrap();
     let DetailItem::Iy(iy) = l.item else {
         panic!("record 494 not IY")
     };
@@ -300,10 +269,7 @@ fn typed_values_spot_checks() {
     let last = groups.last().unwrap();
     assert_eq!(last.kind, UnitKind::CommentOnly);
     assert_eq!(last.section, Some("99"));
-    let texts: Vec<_> = last
-        .comments()
-        .map(|c| (c.code.as_str(), c.text.as_str()))
-        .collect();
+    let texts: Vec<_> = last.comments().map(|c| (c.code.as_str(), c.text.as_str())).collect();
     assert_eq!(texts.len(), 2);
     assert_eq!(texts[0].0, "850100051");
     assert!(texts[0].1.starts_with("５０１１２２５／"));

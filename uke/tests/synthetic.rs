@@ -24,18 +24,12 @@ fn era_dates_and_lf_and_eof_mark() {
     let r = &f.receipts[0];
     assert_eq!(r.re.service_month, UkeMonth::new(2018, 12).unwrap());
     assert_eq!(r.re.birth_date, UkeDate::new(1995, 2, 8).unwrap());
-    assert_eq!(
-        r.sy()[0].start_date,
-        Some(UkeDate::new(2018, 12, 1).unwrap())
-    );
+    assert_eq!(r.sy()[0].start_date, Some(UkeDate::new(2018, 12, 1).unwrap()));
     assert_eq!(r.re.birth_date.to_string(), "1995-02-08");
     assert!(f.check().is_empty(), "{:?}", f.check());
 
     // Bare LF line ends are accepted too.
-    let lf: Vec<u8> = file(&small_file_lines())
-        .into_iter()
-        .filter(|&b| b != b'\r')
-        .collect();
+    let lf: Vec<u8> = file(&small_file_lines()).into_iter().filter(|&b| b != b'\r').collect();
     assert_eq!(uke::parse_bytes(&lf).unwrap().receipts.len(), 2);
 }
 
@@ -177,13 +171,10 @@ fn reconciliation_issues() {
     let mut lines = small_file_lines();
     lines[3] = line(["SI", "11", "2", "111000110", "", "288", "1"], &[(1, 1)]);
     let f = uke::parse_bytes(&file(&lines)).unwrap();
-    assert!(f.check().iter().any(|i| matches!(
-        i,
-        Issue::BadBurden {
-            record_number: 4,
-            ..
-        }
-    )));
+    assert!(f
+        .check()
+        .iter()
+        .any(|i| matches!(i, Issue::BadBurden { record_number: 4, .. })));
 }
 
 #[test]
@@ -205,22 +196,10 @@ fn kohi_only_receipt_uses_first_ko() {
 
 #[test]
 fn records_missing_from_the_sample() {
-    let mut to: Vec<String> = [
-        "TO",
-        "",
-        "1",
-        "700010000",
-        "2",
-        "50",
-        "1",
-        "001",
-        "12.5",
-        "",
-        "ガーゼ",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut to: Vec<String> = ["TO", "", "1", "700010000", "2", "50", "1", "001", "12.5", "", "ガーゼ"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     to.resize(48, String::new());
     to[17] = "1".into(); // day 1 = field 18
     let mut jd = vec!["JD".to_owned(), "1".to_owned()];

@@ -34,7 +34,9 @@ use chrono::NaiveDate;
 use masters::{AgeBound, Code, HospClinic, InOut, MasterSet, Procedure, Version};
 
 /// Add-ons that depend on the patient, never derived (see module docs).
-pub const PATIENT_SPECIFIC: &[u32] = &[111702970, 112708670, 112021770, 112017270, 112021870, 112017570, 112709070, 112709370];
+pub const PATIENT_SPECIFIC: &[u32] = &[
+    111702970, 112708670, 112021770, 112017270, 112021870, 112017570, 112709070, 112709370,
+];
 /// 明細書発行体制等加算 (A001注11).
 pub const MEISAISHO: u32 = 112015770;
 /// Families a 電話等再診 may not carry (A001注9): 地域包括, 感染対策 family, 看護師等遠隔.
@@ -110,13 +112,21 @@ fn has_age_bound(p: &Procedure) -> bool {
 }
 
 /// The candidate pool of a base row on a date.
-pub fn candidates<'m>(set: &'m MasterSet, idx: &Index, base: &Version<Procedure>, d: NaiveDate) -> Vec<&'m Version<Procedure>> {
+pub fn candidates<'m>(
+    set: &'m MasterSet,
+    idx: &Index,
+    base: &Version<Procedure>,
+    d: NaiveDate,
+) -> Vec<&'m Version<Procedure>> {
     let mut out: Vec<&Version<Procedure>> = Vec::new();
     let b = &base.row;
     if b.chu_kasan_code != 0 {
         for code in idx.by_group.get(&b.chu_kasan_code).into_iter().flatten() {
             if let Some(v) = set.s.lookup(*code, d) {
-                if v.row.chu_kasan_code == b.chu_kasan_code && v.row.chu_kasan_seq != b'0' && matches!(v.row.kokuji1, b'7' | b'9') {
+                if v.row.chu_kasan_code == b.chu_kasan_code
+                    && v.row.chu_kasan_seq != b'0'
+                    && matches!(v.row.kokuji1, b'7' | b'9')
+                {
                     out.push(v);
                 }
             }
@@ -127,7 +137,11 @@ pub fn candidates<'m>(set: &'m MasterSet, idx: &Index, base: &Version<Procedure>
         for code in idx.by_kubun.get(&(b.tbl_alpha, b.tbl_kubun, 0)).into_iter().flatten() {
             if let Some(v) = set.s.lookup(*code, d) {
                 let r = &v.row;
-                if r.chu_kasan_code == 0 && r.time_kasan != 0 && r.in_out == InOut::OutpatientOnly && (123..=125).contains(&r.sum_target_out) {
+                if r.chu_kasan_code == 0
+                    && r.time_kasan != 0
+                    && r.in_out == InOut::OutpatientOnly
+                    && (123..=125).contains(&r.sum_target_out)
+                {
                     out.push(v);
                 }
             }
@@ -136,13 +150,28 @@ pub fn candidates<'m>(set: &'m MasterSet, idx: &Index, base: &Version<Procedure>
     out
 }
 
-pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_>, trace: bool, listed: &dyn Fn(Code) -> bool) -> Vec<Decision<'m>> {
+pub fn derive<'m>(
+    set: &'m MasterSet,
+    idx: &Index,
+    ctx: &Ctx<'_>,
+    inp: &Input<'_>,
+    trace: bool,
+    listed: &dyn Fn(Code) -> bool,
+) -> Vec<Decision<'m>> {
     let d = inp.date;
     let mut out: Vec<Decision<'m>> = Vec::new();
     let pool = candidates(set, idx, inp.base_row, d);
     if inp.base.second_dept() {
         for v in pool {
-            out.push(Decision { code: v.row.code, v, chosen: false, why: "２科目 lines carry no 注加算 (A000注5, A001注3, A002注5)".into(), rule: RULE, source: "R6告示 A000注5, A001注3, A002注5", listable: false });
+            out.push(Decision {
+                code: v.row.code,
+                v,
+                chosen: false,
+                why: "２科目 lines carry no 注加算 (A000注5, A001注3, A002注5)".into(),
+                rule: RULE,
+                source: "R6告示 A000注5, A001注3, A002注5",
+                listable: false,
+            });
         }
         return out;
     }
@@ -158,7 +187,15 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
         }
         // Reasons are formatted only when someone will read them.
         let explain = trace || listed(p.code);
-        let reject = |why: &dyn Fn() -> String| Decision { code: p.code, v, chosen: false, why: if explain { why() } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注", listable: false };
+        let reject = |why: &dyn Fn() -> String| Decision {
+            code: p.code,
+            v,
+            chosen: false,
+            why: if explain { why() } else { String::new() },
+            rule: RULE,
+            source: "R6告示 A000–A002 注",
+            listable: false,
+        };
         if inp.base == BaseKind::Phone && PHONE_EXCLUDED.contains(&code) {
             out.push(reject(&|| "not with 電話等再診 (A001注9)".into()));
             continue;
@@ -168,7 +205,10 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
             continue;
         }
         if PATIENT_SPECIFIC.contains(&code) {
-            out.push(Decision { listable: true, ..reject(&|| "depends on the patient: billed only when listed in the claim".into()) });
+            out.push(Decision {
+                listable: true,
+                ..reject(&|| "depends on the patient: billed only when listed in the claim".into())
+            });
             continue;
         }
         if p.time_kasan != 0 || (has_age_bound(p) && p.facility_standards.is_empty()) {
@@ -178,32 +218,84 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
         if code == MEISAISHO {
             let ok = ctx.has_capability("itemized_receipt", d);
             let blocked_2026 = d >= NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
-                && set.s.lookup(Code(super::iryo_dx::DENSHI_SAISHIN), d).is_some_and(|dv| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
+                && set
+                    .s
+                    .lookup(Code(super::iryo_dx::DENSHI_SAISHIN), d)
+                    .is_some_and(|dv| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
             if blocked_2026 {
-                out.push(reject(&|| "not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()));
+                out.push(reject(&|| {
+                    "not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()
+                }));
             } else if ok {
-                out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("capability itemized_receipt on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A001注11; R6施設告示 第三 六", listable: false });
+                out.push(Decision {
+                    code: p.code,
+                    v,
+                    chosen: true,
+                    why: if trace {
+                        format!("capability itemized_receipt on {d}")
+                    } else {
+                        String::new()
+                    },
+                    rule: RULE,
+                    source: "R6告示 A001注11; R6施設告示 第三 六",
+                    listable: false,
+                });
             } else {
-                out.push(reject(&|| format!("no `itemized_receipt` capability on {d} (R6施設告示 第三 六)")));
+                out.push(reject(&|| {
+                    format!("no `itemized_receipt` capability on {d} (R6施設告示 第三 六)")
+                }));
             }
             continue;
         }
         if !p.facility_standards.is_empty() {
-            let held: Vec<u16> = p.facility_standards.iter().copied().filter(|s| ctx.has_standard(*s, d)).collect();
+            let held: Vec<u16> = p
+                .facility_standards
+                .iter()
+                .copied()
+                .filter(|s| ctx.has_standard(*s, d))
+                .collect();
             if held.is_empty() {
-                out.push(reject(&|| format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)));
+                out.push(reject(&|| {
+                    format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards)
+                }));
                 continue;
             }
             if let Some(fam) = monthly::family_of(code) {
                 if let Some(b) = monthly::already_billed(fam.codes, d, monthly::Window::Month, inp.history, inp.claim) {
-                    out.push(Decision { code: p.code, v, chosen: false, why: format!("{}: already billed this month ({} on {}): 月1回", fam.name, b.code, b.date), rule: "monthly", source: fam.source, listable: false });
+                    out.push(Decision {
+                        code: p.code,
+                        v,
+                        chosen: false,
+                        why: format!(
+                            "{}: already billed this month ({} on {}): 月1回",
+                            fam.name, b.code, b.date
+                        ),
+                        rule: "monthly",
+                        source: fam.source,
+                        listable: false,
+                    });
                     continue;
                 }
             }
-            out.push(Decision { code: p.code, v, chosen: true, why: if trace { format!("届出 of 施設基準 {held:?} on {d}") } else { String::new() }, rule: RULE, source: "R6告示 A000–A002 注 (施設基準)", listable: false });
+            out.push(Decision {
+                code: p.code,
+                v,
+                chosen: true,
+                why: if trace {
+                    format!("届出 of 施設基準 {held:?} on {d}")
+                } else {
+                    String::new()
+                },
+                rule: RULE,
+                source: "R6告示 A000–A002 注 (施設基準)",
+                listable: false,
+            });
             continue;
         }
-        out.push(Decision { listable: true, ..reject(&|| "no rule derives this 注加算 from the claim's facts: billed only when listed".into()) });
+        out.push(Decision {
+            listable: true,
+            ..reject(&|| "no rule derives this 注加算 from the claim's facts: billed only when listed".into())
+        });
     }
     // Time and age: one choice among the time/age candidates (乳幼児 time codes replace the pair).
     let pediatric = matches!(inp.class, Class::PediatricSpecial(_));
@@ -217,10 +309,19 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
                 && age_ok(ctx, p, d)
         })
         .collect();
-    let time_choice: Option<&Version<Procedure>> = matches_time.iter().find(|v| has_age_bound(&v.row)).or_else(|| matches_time.first()).map(|v| **v);
+    let time_choice: Option<&Version<Procedure>> = matches_time
+        .iter()
+        .find(|v| has_age_bound(&v.row))
+        .or_else(|| matches_time.first())
+        .map(|v| **v);
     // 夜間・早朝等加算 (時間加算区分 6) is its own 注 (A000注9, A001注7) and combines with 乳幼児加算;
     // the other time 加算 replace it (乳幼児 time codes).
-    let age_only = || time_age.iter().copied().find(|v| v.row.time_kasan == 0 && has_age_bound(&v.row) && age_ok(ctx, &v.row, d));
+    let age_only = || {
+        time_age
+            .iter()
+            .copied()
+            .find(|v| v.row.time_kasan == 0 && has_age_bound(&v.row) && age_ok(ctx, &v.row, d))
+    };
     let choices: Vec<&Version<Procedure>> = match time_choice {
         Some(t) if t.row.time_kasan == 6 => std::iter::once(t).chain(age_only()).collect(),
         Some(t) => vec![t],
@@ -233,20 +334,37 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
             String::new()
         } else if chosen {
             if trace {
-                format!("time class {:?}, age {age}: 時間加算区分 {} / 上限年齢 {:?}", inp.class, p.time_kasan, p.age_upper)
+                format!(
+                    "time class {:?}, age {age}: 時間加算区分 {} / 上限年齢 {:?}",
+                    inp.class, p.time_kasan, p.age_upper
+                )
             } else {
                 String::new()
             }
         } else if p.time_kasan != 0 && !wanted.contains(&p.time_kasan) {
-            format!("time class {:?} does not call for 時間加算区分 {}", inp.class, p.time_kasan)
+            format!(
+                "time class {:?} does not call for 時間加算区分 {}",
+                inp.class, p.time_kasan
+            )
         } else if !age_ok(ctx, p, d) {
-            format!("age {age} outside the row's age limits ({:?} … {:?})", p.age_lower, p.age_upper)
+            format!(
+                "age {age} outside the row's age limits ({:?} … {:?})",
+                p.age_lower, p.age_upper
+            )
         } else if p.time_kasan != 0 && pediatric != jikan::PEDIATRIC_SPECIAL_CODES.contains(&p.code.0) {
             "小児科特例 applies only within 表示診療時間 at a 小児科 (A000注8)".to_string()
         } else {
             "another time/age 加算 of the same 通番 applies".to_string()
         };
-        out.push(Decision { code: p.code, v, chosen, why, rule: "chu-kasan-time-age", source: "R6告示 A000注6–9, A001注4–7, A002注6–9", listable: false });
+        out.push(Decision {
+            code: p.code,
+            v,
+            chosen,
+            why,
+            rule: "chu-kasan-time-age",
+            source: "R6告示 A000注6–9, A001注4–7, A002注6–9",
+            listable: false,
+        });
     }
     // One per 通番: when several facility rows of one 通番 are held (e.g. 時間外対応加算１–４), keep the
     // first and say so.
@@ -255,7 +373,10 @@ pub fn derive<'m>(set: &'m MasterSet, idx: &Index, ctx: &Ctx<'_>, inp: &Input<'_
         let key = (dec.v.row.chu_kasan_code, dec.v.row.chu_kasan_seq);
         if key.0 != 0 && seen_seq.contains(&key) {
             dec.chosen = false;
-            dec.why = format!("another 加算 of 注加算通番 {} was chosen (same 通番 = alternatives)", key.1 as char);
+            dec.why = format!(
+                "another 加算 of 注加算通番 {} was chosen (same 通番 = alternatives)",
+                key.1 as char
+            );
         } else {
             seen_seq.push(key);
         }

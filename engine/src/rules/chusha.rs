@@ -27,8 +27,12 @@ pub const SEIBUTSU_KASAN: u32 = 130000110;
 /// a 生物学的製剤.
 pub fn tsusoku_blocked(code: u32, has_narcotic: bool, has_biological: bool) -> Option<&'static str> {
     match code {
-        MAYAKU_KASAN if !has_narcotic => Some("麻薬注射加算 needs a 麻薬 (y col 14 = 1) among the injection drugs (R6告示 第6部 通則)"),
-        SEIBUTSU_KASAN if !has_biological => Some("生物学的製剤注射加算 needs a 生物学的製剤 (y col 16 = 1) among the injection drugs (R6告示 第6部 通則)"),
+        MAYAKU_KASAN if !has_narcotic => {
+            Some("麻薬注射加算 needs a 麻薬 (y col 14 = 1) among the injection drugs (R6告示 第6部 通則)")
+        }
+        SEIBUTSU_KASAN if !has_biological => Some(
+            "生物学的製剤注射加算 needs a 生物学的製剤 (y col 16 = 1) among the injection drugs (R6告示 第6部 通則)",
+        ),
         _ => None,
     }
 }

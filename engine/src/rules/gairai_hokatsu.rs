@@ -44,8 +44,10 @@ pub const FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2022, 
 
 /// Tests of D003/D005 excluded from the bundle, by code (H, s_ALL20240201 and s_ALL20240531):
 /// カルプロテクチン（糞便）, ＨｂＡ１ｃ, ＴＫ活性, ＴｄＴ, 骨髄像 (and its 特殊染色加算), 造血器腫瘍細胞抗原検査.
-pub const TEST_EXCEPTIONS: &[u32] =
-    &[160210050, 160010010, 160143350, 160113310, 160010410, 160057410, 160010570, 160010670, 160010770, 160010870, 160010970, 160011070, 160011270, 160011370];
+pub const TEST_EXCEPTIONS: &[u32] = &[
+    160210050, 160010010, 160143350, 160113310, 160010410, 160057410, 160010570, 160010670, 160010770, 160010870,
+    160010970, 160011070, 160011270, 160011370,
+];
 
 /// 処置 in the bundle: (区分番号, 枝番, 項番 or 0 = every 項番), with the source.
 const SHOCHI: &[(u16, u8, u16, &str)] = &[
@@ -93,9 +95,10 @@ pub fn bundled(p: &Procedure) -> Option<&'static str> {
                 _ => None,
             }
         }
-        'J' if p.tbl_chapter == 2 => {
-            SHOCHI.iter().find(|(k, e, kou, _)| *k == p.tbl_kubun && *e == p.tbl_eda && (*kou == 0 || *kou == p.tbl_kouban)).map(|x| x.3)
-        }
+        'J' if p.tbl_chapter == 2 => SHOCHI
+            .iter()
+            .find(|(k, e, kou, _)| *k == p.tbl_kubun && *e == p.tbl_eda && (*kou == 0 || *kou == p.tbl_kouban))
+            .map(|x| x.3),
         _ => None,
     }
 }

@@ -13,7 +13,13 @@
 //! col 56 外来管理加算区分.
 
 /// Why 外来管理加算 cannot be billed, if it cannot.
-pub fn blocked(base_is_revisit: bool, phone: bool, second_dept: bool, base_blocks: bool, blocking_item: Option<String>) -> Option<String> {
+pub fn blocked(
+    base_is_revisit: bool,
+    phone: bool,
+    second_dept: bool,
+    base_blocks: bool,
+    blocking_item: Option<String>,
+) -> Option<String> {
     if !base_is_revisit {
         return Some("外来管理加算 is for 再診 only (A001注8)".into());
     }

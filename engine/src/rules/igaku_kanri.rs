@@ -38,7 +38,9 @@ pub const TECHO_KASAN: u32 = 113701310;
 /// B001-2 小児科外来診療料 (1イ, 1ロ, 2イ, 2ロ).
 pub const SHONI_GAIRAI: &[u32] = &[113003510, 113003610, 113003710, 113003810];
 /// B001-2-11 小児かかりつけ診療料 1/2 (イ/ロ × 初診/再診).
-pub const SHONI_KAKARITSUKE: &[u32] = &[113037210, 113037310, 113037410, 113037510, 113037610, 113037710, 113037810, 113037910];
+pub const SHONI_KAKARITSUKE: &[u32] = &[
+    113037210, 113037310, 113037410, 113037510, 113037610, 113037710, 113037810, 113037910,
+];
 
 /// Which pediatric bundle a visit carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,7 +95,9 @@ pub fn kept_beside(b: PediatricBundle, p: &Procedure) -> bool {
 /// Whether date `d` is within one month of the 初診 on `first` (「初診の日から１月以内」: the same
 /// day of the next month is outside; M).
 pub fn within_month_of_first(first: chrono::NaiveDate, d: chrono::NaiveDate) -> bool {
-    let limit = first.checked_add_months(chrono::Months::new(1)).unwrap_or(chrono::NaiveDate::MAX);
+    let limit = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(chrono::NaiveDate::MAX);
     first <= d && d < limit
 }
 

@@ -111,16 +111,17 @@ const JOHO: &[JohoPeriod] = &[
 
 /// Every code of the 医療情報取得加算 family (all periods).
 pub const JOHO_CODES: &[u32] = &[
-    111015170, 111015270, 112024610, 112024810, 111015970, 111016070, 112026570, 112026670, 113045070, 113045170, 113045270,
-    111703170, 111703270, 112708870, 112708970, 112709170, 112709270, 113705270, 113705370, 113705570, 113705770,
+    111015170, 111015270, 112024610, 112024810, 111015970, 111016070, 112026570, 112026670, 113045070, 113045170,
+    113045270, 111703170, 111703270, 112708870, 112708970, 112709170, 112709270, 113705270, 113705370, 113705570,
+    113705770,
 ];
 /// 再診/外来診療料 versions (the 3月に1回 window applies to them).
 pub const JOHO_REVISIT_CODES: &[u32] = &[112708870, 112708970, 112709170, 112709270, 113705570, 113705770];
 
 /// Every code of the 医療ＤＸ推進体制整備加算 family (all tiers, 初診 and （医学管理等）).
 pub const DX_CODES: &[u32] = &[
-    111703370, 111703470, 111703570, 111703670, 111703770, 111703870, 113705470, 113707770, 113707870, 113707970, 113708070,
-    113708170,
+    111703370, 111703470, 111703570, 111703670, 111703770, 111703870, 113705470, 113707770, 113707870, 113707970,
+    113708070, 113708170,
 ];
 /// 2026-06: 電子的診療情報連携体制整備加算 初診 tiers 1–3 (codes M).
 pub const DENSHI_SHOSHIN: [u32; 3] = [111704070, 111704170, 111704270];
@@ -142,11 +143,36 @@ struct Thresholds {
 
 /// rules.md §2.3 table (**M**).
 const THRESHOLDS: &[Thresholds] = &[
-    Thresholds { from: (2024, 10, 1), to: (2024, 12, 31), t: [15, 10, 5], child3: None },
-    Thresholds { from: (2025, 1, 1), to: (2025, 3, 31), t: [30, 20, 10], child3: None },
-    Thresholds { from: (2025, 4, 1), to: (2025, 9, 30), t: [45, 30, 15], child3: Some(12) },
-    Thresholds { from: (2025, 10, 1), to: (2026, 2, 28), t: [60, 40, 25], child3: Some(22) },
-    Thresholds { from: (2026, 3, 1), to: (2026, 5, 31), t: [70, 50, 30], child3: Some(27) },
+    Thresholds {
+        from: (2024, 10, 1),
+        to: (2024, 12, 31),
+        t: [15, 10, 5],
+        child3: None,
+    },
+    Thresholds {
+        from: (2025, 1, 1),
+        to: (2025, 3, 31),
+        t: [30, 20, 10],
+        child3: None,
+    },
+    Thresholds {
+        from: (2025, 4, 1),
+        to: (2025, 9, 30),
+        t: [45, 30, 15],
+        child3: Some(12),
+    },
+    Thresholds {
+        from: (2025, 10, 1),
+        to: (2026, 2, 28),
+        t: [60, 40, 25],
+        child3: Some(22),
+    },
+    Thresholds {
+        from: (2026, 3, 1),
+        to: (2026, 5, 31),
+        t: [70, 50, 30],
+        child3: Some(27),
+    },
 ];
 
 /// 2026-06 「十分な実績」 (**M**).
@@ -239,7 +265,9 @@ pub fn derive(ctx: &Ctx<'_>, inp: &Input<'_>) -> Result {
 
 fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
     let dt = inp.date;
-    let Some(p) = JOHO.iter().find(|p| within(dt, p.from, p.to)) else { return };
+    let Some(p) = JOHO.iter().find(|p| within(dt, p.from, p.to)) else {
+        return;
+    };
     if !ctx.has_capability("online_eligibility", dt) {
         out.notes.push(Note {
             level: crate::outcome::Level::Info,
@@ -259,16 +287,31 @@ fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
     if code == 0 {
         return;
     }
-    if let Some(b) = crate::rules::monthly::already_billed(JOHO_CODES, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim) {
+    if let Some(b) = crate::rules::monthly::already_billed(
+        JOHO_CODES,
+        dt,
+        crate::rules::monthly::Window::Month,
+        inp.history,
+        inp.claim,
+    ) {
         out.notes.push(Note {
             level: crate::outcome::Level::Info,
             code: "MONTHLY_LIMIT",
-            message: format!("{}: already billed this month ({} on {}): 月1回", p.name, b.code, b.date),
+            message: format!(
+                "{}: already billed this month ({} on {}): 月1回",
+                p.name, b.code, b.date
+            ),
         });
         return;
     }
     if p.three_months && setting != Setting::Shoshin {
-        if let Some(b) = crate::rules::monthly::already_billed(JOHO_REVISIT_CODES, dt, crate::rules::monthly::Window::ThreeMonths, inp.history, inp.claim) {
+        if let Some(b) = crate::rules::monthly::already_billed(
+            JOHO_REVISIT_CODES,
+            dt,
+            crate::rules::monthly::Window::ThreeMonths,
+            inp.history,
+            inp.claim,
+        ) {
             out.notes.push(Note {
                 level: crate::outcome::Level::Info,
                 code: "THREE_MONTH_LIMIT",
@@ -306,11 +349,23 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
     let (codes, kanri_codes, label): ([u32; 3], [u32; 3], &str) = if dt <= d(2024, 9, 30) {
         ([111703370; 3], [113705470; 3], "single tier (2024-06-01 … 2024-09-30)")
     } else if dt <= d(2025, 3, 31) {
-        ([111703470, 111703570, 111703370], [113707770, 113707870, 113705470], "加算1–3 (2024-10-01 … 2025-03-31)")
+        (
+            [111703470, 111703570, 111703370],
+            [113707770, 113707870, 113705470],
+            "加算1–3 (2024-10-01 … 2025-03-31)",
+        )
     } else if ctx.has_capability("e_prescription", dt) {
-        ([111703670, 111703770, 111703870], [113707970, 113708070, 113708170], "加算1–3, 電子処方箋 体制あり (2025-04-01 …)")
+        (
+            [111703670, 111703770, 111703870],
+            [113707970, 113708070, 113708170],
+            "加算1–3, 電子処方箋 体制あり (2025-04-01 …)",
+        )
     } else {
-        ([111703470, 111703570, 111703370], [113707770, 113707870, 113705470], "加算4–6, 電子処方箋 体制なし (2025-04-01 …)")
+        (
+            [111703470, 111703570, 111703370],
+            [113707770, 113707870, 113705470],
+            "加算4–6, 電子処方箋 体制なし (2025-04-01 …)",
+        )
     };
     let table = if inp.kanri { kanri_codes } else { codes };
     let (holds, stds) = holds_any(ctx, inp, table[2]);
@@ -324,19 +379,35 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
         }
         return;
     }
-    if let Some(b) = crate::rules::monthly::already_billed(DX_CODES, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim) {
+    if let Some(b) = crate::rules::monthly::already_billed(
+        DX_CODES,
+        dt,
+        crate::rules::monthly::Window::Month,
+        inp.history,
+        inp.claim,
+    ) {
         out.notes.push(Note {
             level: crate::outcome::Level::Info,
             code: "MONTHLY_LIMIT",
-            message: format!("医療ＤＸ推進体制整備加算: already billed this month ({} on {}): 月1回", b.code, b.date),
+            message: format!(
+                "医療ＤＸ推進体制整備加算: already billed this month ({} on {}): 月1回",
+                b.code, b.date
+            ),
         });
         return;
     }
     if dt <= d(2024, 9, 30) {
-        out.picks.push(Pick { code: table[0], rule: "iryo-dx", source: SOURCE, detail: format!("{label}; 届出 {stds:?} on {dt}") });
+        out.picks.push(Pick {
+            code: table[0],
+            rule: "iryo-dx",
+            source: SOURCE,
+            detail: format!("{label}; 届出 {stds:?} on {dt}"),
+        });
         return;
     }
-    let Some(th) = THRESHOLDS.iter().find(|t| within(dt, t.from, t.to)) else { return };
+    let Some(th) = THRESHOLDS.iter().find(|t| within(dt, t.from, t.to)) else {
+        return;
+    };
     let (rate, months) = best_rate(ctx, dt);
     let Some(rate) = rate else {
         out.notes.push(Note {
@@ -372,7 +443,11 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
             limits[0],
             limits[1],
             limits[2],
-            if child && th.child3.is_some() { " (小児科特例)" } else { "" },
+            if child && th.child3.is_some() {
+                " (小児科特例)"
+            } else {
+                ""
+            },
             d(th.from.0, th.from.1, th.from.2),
             d(th.to.0, th.to.1, th.to.2),
             tier + 1
@@ -393,7 +468,9 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             out.notes.push(Note {
                 level: crate::outcome::Level::Info,
                 code: "DENSHI_GAIRAI_CODE_UNKNOWN",
-                message: "電子的診療情報連携体制整備加算（外来診療料）: its master code is not known yet (L); not derived".into(),
+                message:
+                    "電子的診療情報連携体制整備加算（外来診療料）: its master code is not known yet (L); not derived"
+                        .into(),
             });
             return;
         }
@@ -410,12 +487,21 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         });
         return;
     }
-    let family: &[u32] = if setting == Setting::Shoshin { &DENSHI_SHOSHIN } else { &[DENSHI_SAISHIN] };
-    if let Some(b) = crate::rules::monthly::already_billed(family, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim) {
+    let family: &[u32] = if setting == Setting::Shoshin {
+        &DENSHI_SHOSHIN
+    } else {
+        &[DENSHI_SAISHIN]
+    };
+    if let Some(b) =
+        crate::rules::monthly::already_billed(family, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim)
+    {
         out.notes.push(Note {
             level: crate::outcome::Level::Info,
             code: "MONTHLY_LIMIT",
-            message: format!("電子的診療情報連携体制整備加算: already billed this month ({} on {}): 月1回", b.code, b.date),
+            message: format!(
+                "電子的診療情報連携体制整備加算: already billed this month ({} on {}): 月1回",
+                b.code, b.date
+            ),
         });
         return;
     }
@@ -426,7 +512,9 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             out.notes.push(Note {
                 level: crate::outcome::Level::Warning,
                 code: "DX_RATE_TOO_LOW",
-                message: format!("電子的診療情報連携体制整備加算: best rate ({months}) {r}% below {DENSHI_THRESHOLD}%: not billed"),
+                message: format!(
+                    "電子的診療情報連携体制整備加算: best rate ({months}) {r}% below {DENSHI_THRESHOLD}%: not billed"
+                ),
             });
             return;
         }
@@ -434,7 +522,9 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             out.notes.push(Note {
                 level: crate::outcome::Level::Warning,
                 code: "DX_NO_RATE",
-                message: format!("電子的診療情報連携体制整備加算: needs the マイナ保険証利用率 of {months}; none given, not billed"),
+                message: format!(
+                    "電子的診療情報連携体制整備加算: needs the マイナ保険証利用率 of {months}; none given, not billed"
+                ),
             });
             return;
         }

@@ -38,7 +38,9 @@ impl DrugRule {
     pub fn source(self) -> &'static str {
         match self {
             DrugRule::MinOne => "R6告示 F200 / G100: 15円以下 1点, 以降 10円又はその端数を増すごとに1点",
-            DrugRule::ZeroBelow15 => "R6告示 C200/D500/E300/J300/K940: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+            DrugRule::ZeroBelow15 => {
+                "R6告示 C200/D500/E300/J300/K940: 15円以下 算定しない, 以降 10円又はその端数ごとに1点"
+            }
         }
     }
     /// The rounding rule in words, for the trace.
@@ -55,13 +57,41 @@ impl DrugRule {
 /// 処置 40 → J300, 手術 50 → K940, 検査 60 → D500, 画像 70 → E300 (15円以下 0点). R6告示 各部 薬剤料; H.
 pub fn drug_context(section: &str) -> (DrugRule, &'static str, &'static str) {
     match section {
-        "21" | "22" | "23" => (DrugRule::MinOne, "F200", "R6告示 F200 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点"),
-        "31" | "32" | "33" => (DrugRule::MinOne, "G100", "R6告示 G100 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点"),
-        "14" => (DrugRule::ZeroBelow15, "C200", "R6告示 C200 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点"),
-        "50" => (DrugRule::ZeroBelow15, "K940", "R6告示 K940 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点"),
-        "60" => (DrugRule::ZeroBelow15, "D500", "R6告示 D500 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点"),
-        "70" => (DrugRule::ZeroBelow15, "E300", "R6告示 E300 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点"),
-        _ => (DrugRule::ZeroBelow15, "J300", "R6告示 J300 薬剤 (and H100/I100/L200 alike): 15円以下 算定しない, 以降 10円又はその端数ごとに1点"),
+        "21" | "22" | "23" => (
+            DrugRule::MinOne,
+            "F200",
+            "R6告示 F200 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点",
+        ),
+        "31" | "32" | "33" => (
+            DrugRule::MinOne,
+            "G100",
+            "R6告示 G100 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点",
+        ),
+        "14" => (
+            DrugRule::ZeroBelow15,
+            "C200",
+            "R6告示 C200 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+        ),
+        "50" => (
+            DrugRule::ZeroBelow15,
+            "K940",
+            "R6告示 K940 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+        ),
+        "60" => (
+            DrugRule::ZeroBelow15,
+            "D500",
+            "R6告示 D500 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+        ),
+        "70" => (
+            DrugRule::ZeroBelow15,
+            "E300",
+            "R6告示 E300 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+        ),
+        _ => (
+            DrugRule::ZeroBelow15,
+            "J300",
+            "R6告示 J300 薬剤 (and H100/I100/L200 alike): 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
+        ),
     }
 }
 
@@ -69,7 +99,10 @@ pub fn drug_context(section: &str) -> (DrugRule, &'static str, &'static str) {
 /// J400, K950: 「材料価格を10円で除して得た点数」; H). フィルム (t codes 700…) under 画像 are E400.
 pub fn material_context(section: &str, code: u32) -> (&'static str, &'static str) {
     if section == "70" && code / 1_000_000 == 700 {
-        return ("E400", "R6告示 E400 フィルム: 購入価格を10円で除して得た点数 (四捨五入; M)");
+        return (
+            "E400",
+            "R6告示 E400 フィルム: 購入価格を10円で除して得た点数 (四捨五入; M)",
+        );
     }
     match section {
         "13" => ("B200", "R6告示 B200: 材料価格を10円で除して得た点数 (四捨五入; M)"),
@@ -89,13 +122,31 @@ pub fn material_context(section: &str, code: u32) -> (&'static str, &'static str
 pub fn listed_rule(p: &masters::Procedure) -> (&'static str, &'static str) {
     match p.tbl_alpha {
         'B' => ("B-igaku", "R6告示 第2章第1部 医学管理等; points from the master row"),
-        'C' => ("C-zaitaku", "R6告示 第2章第2部 在宅医療; points from the master row (unchecked)"),
-        'D' | 'N' => ("D-kensa", "R6告示 第2章第3部 検査 / 第13部 病理; points from the master row"),
-        'E' => ("E-gazo", "R6告示 第2章第4部 画像診断: 撮影・診断・加算 as listed; points from the master row"),
-        'G' => ("G-chusha", "R6告示 第2章第6部 注射 第1節 注射料 (手技 by route); points from the master row"),
+        'C' => (
+            "C-zaitaku",
+            "R6告示 第2章第2部 在宅医療; points from the master row (unchecked)",
+        ),
+        'D' | 'N' => (
+            "D-kensa",
+            "R6告示 第2章第3部 検査 / 第13部 病理; points from the master row",
+        ),
+        'E' => (
+            "E-gazo",
+            "R6告示 第2章第4部 画像診断: 撮影・診断・加算 as listed; points from the master row",
+        ),
+        'G' => (
+            "G-chusha",
+            "R6告示 第2章第6部 注射 第1節 注射料 (手技 by route); points from the master row",
+        ),
         'J' => ("J-shochi", "R6告示 第2章第9部 処置; points from the master row"),
-        'K' | 'L' => ("K-shujutsu", "R6告示 第2章第10部/第11部; points from the master row (unchecked)"),
-        _ => ("unchecked", "医科診療行為マスター (no rule family checks this item yet)"),
+        'K' | 'L' => (
+            "K-shujutsu",
+            "R6告示 第2章第10部/第11部; points from the master row (unchecked)",
+        ),
+        _ => (
+            "unchecked",
+            "医科診療行為マスター (no rule family checks this item yet)",
+        ),
     }
 }
 
@@ -137,14 +188,19 @@ pub fn step_points(step: &masters::Step, base: Decimal, q: Decimal) -> Option<De
     if q <= lower - width || (step.upper != 99_999_999 && q > Decimal::from(step.upper)) {
         return None;
     }
-    let extra = if q > lower { ((q - lower) / width).ceil() } else { Decimal::ZERO };
+    let extra = if q > lower {
+        ((q - lower) / width).ceil()
+    } else {
+        Decimal::ZERO
+    };
     Some(base + extra * step.step_points)
 }
 
 /// The quantity to price when `q` is above 上限値 and the row's エラー処理 (col 35) is 1 (上限値で算定;
 /// by analogy with col 37, S/L): the upper limit. `None` = no clamping.
 pub fn step_clamp(step: &masters::Step, q: Decimal) -> Option<Decimal> {
-    (step.error_handling == 1 && step.upper != 99_999_999 && q > Decimal::from(step.upper)).then(|| Decimal::from(step.upper))
+    (step.error_handling == 1 && step.upper != 99_999_999 && q > Decimal::from(step.upper))
+        .then(|| Decimal::from(step.upper))
 }
 
 #[cfg(test)]
@@ -175,7 +231,10 @@ mod tests {
     fn contexts() {
         assert_eq!(drug_context("21").1, "F200");
         assert_eq!(drug_context("33").1, "G100");
-        assert_eq!(drug_context("40"), (DrugRule::ZeroBelow15, "J300", drug_context("40").2));
+        assert_eq!(
+            drug_context("40"),
+            (DrugRule::ZeroBelow15, "J300", drug_context("40").2)
+        );
         assert_eq!(drug_context("60").1, "D500");
         assert_eq!(material_context("70", 700_010_000).0, "E400");
         assert_eq!(material_context("40", 730_010_000).0, "J400");
@@ -189,19 +248,37 @@ mod tests {
     #[test]
     fn steps() {
         // masters.md §3.2: 114000970 患家診療時間加算 下限 90, きざみ 30, 100点.
-        let s = masters::Step { lower: 90, upper: 99_999_999, step: 30, step_points: y("100"), error_handling: 0 };
+        let s = masters::Step {
+            lower: 90,
+            upper: 99_999_999,
+            step: 30,
+            step_points: y("100"),
+            error_handling: 0,
+        };
         assert_eq!(step_points(&s, y("100"), y("61")), Some(y("100")));
         assert_eq!(step_points(&s, y("100"), y("90")), Some(y("100")));
         assert_eq!(step_points(&s, y("100"), y("91")), Some(y("200")));
         assert_eq!(step_points(&s, y("100"), y("60")), None);
         // 170000410 写真診断: 85, 下限 1, 上限 5, きざみ 1 × 42.50 → 1枚 85, 2枚 127.5, 5枚 255.
-        let e = masters::Step { lower: 1, upper: 5, step: 1, step_points: y("42.50"), error_handling: 1 };
+        let e = masters::Step {
+            lower: 1,
+            upper: 5,
+            step: 1,
+            step_points: y("42.50"),
+            error_handling: 1,
+        };
         assert_eq!(step_points(&e, y("85"), y("1")), Some(y("85")));
         assert_eq!(step_points(&e, y("85"), y("2")), Some(y("127.50")));
         assert_eq!(step_points(&e, y("85"), y("6")), None);
         assert_eq!(step_clamp(&e, y("6")), Some(y("5")));
         // 160056110 特異的ＩｇＥ: 110 per 種類, 上限 13 → 1,430 (D015 13注).
-        let g = masters::Step { lower: 1, upper: 13, step: 1, step_points: y("110"), error_handling: 1 };
+        let g = masters::Step {
+            lower: 1,
+            upper: 13,
+            step: 1,
+            step_points: y("110"),
+            error_handling: 1,
+        };
         assert_eq!(step_points(&g, y("110"), y("13")), Some(y("1430")));
     }
 }

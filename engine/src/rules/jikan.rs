@@ -118,7 +118,10 @@ pub fn classify(ctx: &Ctx<'_>, v: &Visit) -> (Class, String, Option<&'static str
         None => (!holiday && !night, Some("NO_HOURS")),
     };
     let age_lt6 = ctx.age_years(d) < 6;
-    let pediatric_dept = v.department.as_deref().is_some_and(|s| s.contains("小児科") || s.contains("小児外科"));
+    let pediatric_dept = v
+        .department
+        .as_deref()
+        .is_some_and(|s| s.contains("小児科") || s.contains("小児外科"));
     let special = ctx.has_capability("after_hours_special", d);
     if within {
         let band = if late {
@@ -132,18 +135,30 @@ pub fn classify(ctx: &Ctx<'_>, v: &Visit) -> (Class, String, Option<&'static str
         };
         if let Some(b) = band {
             if pediatric_dept && age_lt6 && !special {
-                return (Class::PediatricSpecial(b), format!("{b:?} within 表示診療時間, 小児科, age < 6: 小児科特例"), assumed);
+                return (
+                    Class::PediatricSpecial(b),
+                    format!("{b:?} within 表示診療時間, 小児科, age < 6: 小児科特例"),
+                    assumed,
+                );
             }
-            let qualifies = ctx.is_clinic()
-                && (weekly_minutes(ctx) >= 30 * 60 || ctx.has_standard_named("夜間・早朝等加算", d));
+            let qualifies =
+                ctx.is_clinic() && (weekly_minutes(ctx) >= 30 * 60 || ctx.has_standard_named("夜間・早朝等加算", d));
             if qualifies {
-                return (Class::NightEarly, format!("{b:?} within 表示診療時間 at a clinic open ≥30 h/week: 夜間・早朝等"), assumed);
+                return (
+                    Class::NightEarly,
+                    format!("{b:?} within 表示診療時間 at a clinic open ≥30 h/week: 夜間・早朝等"),
+                    assumed,
+                );
             }
         }
         return (Class::Regular, "within 表示診療時間".into(), assumed);
     }
     if !v.urgent && !ctx.has_capability("emergency", d) {
-        return (Class::Regular, "outside 表示診療時間 but not urgent: no time 加算".into(), assumed.or(Some("NOT_URGENT")));
+        return (
+            Class::Regular,
+            "outside 表示診療時間 but not urgent: no time 加算".into(),
+            assumed.or(Some("NOT_URGENT")),
+        );
     }
     let c = if late {
         Class::LateNight

@@ -80,27 +80,125 @@ const R4_TO: NaiveDate = ymd(2024, 5, 31);
 
 /// The item-count ladders, hand-coded per group and period (module docs for sources).
 pub const LADDERS: &[Ladder] = &[
-    Ladder { group: 1, kubun: "D007", from: R6_FROM, to: None, steps: &[(5, 93), (8, 99), (10, 103)], source: "R6告示 D007注" },
-    Ladder { group: 1, kubun: "D007", from: R4_FROM, to: Some(R4_TO), steps: &[(5, 93), (8, 99), (10, 106)], source: "R4告示 D007注" },
-    Ladder { group: 2, kubun: "D008", from: R4_FROM, to: None, steps: &[(3, 410), (6, 623), (8, 900)], source: "R4/R6告示 D008注" },
-    Ladder { group: 3, kubun: "D013", from: R4_FROM, to: None, steps: &[(3, 290), (4, 360), (5, 425)], source: "R4/R6告示 D013注" },
-    Ladder { group: 5, kubun: "D009", from: R6_FROM, to: None, steps: &[(2, 230), (3, 290), (4, 385)], source: "R6告示 D009注2" },
-    Ladder { group: 5, kubun: "D009", from: R4_FROM, to: Some(R4_TO), steps: &[(2, 230), (3, 290), (4, 396)], source: "R4告示 D009注2" },
-    Ladder { group: 6, kubun: "D006", from: R4_FROM, to: None, steps: &[(3, 530), (5, 722)], source: "R4/R6告示 D006注" },
-    Ladder { group: 7, kubun: "D014", from: R4_FROM, to: None, steps: &[(2, 320), (3, 490)], source: "R4/R6告示 D014注1" },
-    Ladder { group: 13, kubun: "D004-2", from: R4_FROM, to: None, steps: &[(2, 4000), (3, 6000), (4, 8000)], source: "R4/R6告示 D004-2注1" },
-    Ladder { group: 14, kubun: "D004-2", from: R4_FROM, to: None, steps: &[(2, 8000), (3, 12000)], source: "R4/R6告示 D004-2注2" },
     Ladder {
-        group: 15, kubun: "D006-27", from: R6_FROM, to: None, steps: &[(2, 4000), (3, 6000), (4, 8000)], source: "R6告示 D006-27注1 (rules.md §3.2; M)"
+        group: 1,
+        kubun: "D007",
+        from: R6_FROM,
+        to: None,
+        steps: &[(5, 93), (8, 99), (10, 103)],
+        source: "R6告示 D007注",
     },
-    Ladder { group: 15, kubun: "D006-27", from: R4_FROM, to: Some(R4_TO), steps: &[(2, 4000), (3, 6000)], source: "R4告示 D006-27注1" },
-    Ladder { group: 16, kubun: "D006-27", from: R6_FROM, to: None, steps: &[(2, 8000), (3, 12000)], source: "R6告示 D006-27注2 (rules.md §3.2; M)" },
-    Ladder { group: 16, kubun: "D006-27", from: R4_FROM, to: Some(R4_TO), steps: &[(2, 8000)], source: "R4告示 D006-27注2" },
+    Ladder {
+        group: 1,
+        kubun: "D007",
+        from: R4_FROM,
+        to: Some(R4_TO),
+        steps: &[(5, 93), (8, 99), (10, 106)],
+        source: "R4告示 D007注",
+    },
+    Ladder {
+        group: 2,
+        kubun: "D008",
+        from: R4_FROM,
+        to: None,
+        steps: &[(3, 410), (6, 623), (8, 900)],
+        source: "R4/R6告示 D008注",
+    },
+    Ladder {
+        group: 3,
+        kubun: "D013",
+        from: R4_FROM,
+        to: None,
+        steps: &[(3, 290), (4, 360), (5, 425)],
+        source: "R4/R6告示 D013注",
+    },
+    Ladder {
+        group: 5,
+        kubun: "D009",
+        from: R6_FROM,
+        to: None,
+        steps: &[(2, 230), (3, 290), (4, 385)],
+        source: "R6告示 D009注2",
+    },
+    Ladder {
+        group: 5,
+        kubun: "D009",
+        from: R4_FROM,
+        to: Some(R4_TO),
+        steps: &[(2, 230), (3, 290), (4, 396)],
+        source: "R4告示 D009注2",
+    },
+    Ladder {
+        group: 6,
+        kubun: "D006",
+        from: R4_FROM,
+        to: None,
+        steps: &[(3, 530), (5, 722)],
+        source: "R4/R6告示 D006注",
+    },
+    Ladder {
+        group: 7,
+        kubun: "D014",
+        from: R4_FROM,
+        to: None,
+        steps: &[(2, 320), (3, 490)],
+        source: "R4/R6告示 D014注1",
+    },
+    Ladder {
+        group: 13,
+        kubun: "D004-2",
+        from: R4_FROM,
+        to: None,
+        steps: &[(2, 4000), (3, 6000), (4, 8000)],
+        source: "R4/R6告示 D004-2注1",
+    },
+    Ladder {
+        group: 14,
+        kubun: "D004-2",
+        from: R4_FROM,
+        to: None,
+        steps: &[(2, 8000), (3, 12000)],
+        source: "R4/R6告示 D004-2注2",
+    },
+    Ladder {
+        group: 15,
+        kubun: "D006-27",
+        from: R6_FROM,
+        to: None,
+        steps: &[(2, 4000), (3, 6000), (4, 8000)],
+        source: "R6告示 D006-27注1 (rules.md §3.2; M)",
+    },
+    Ladder {
+        group: 15,
+        kubun: "D006-27",
+        from: R4_FROM,
+        to: Some(R4_TO),
+        steps: &[(2, 4000), (3, 6000)],
+        source: "R4告示 D006-27注1",
+    },
+    Ladder {
+        group: 16,
+        kubun: "D006-27",
+        from: R6_FROM,
+        to: None,
+        steps: &[(2, 8000), (3, 12000)],
+        source: "R6告示 D006-27注2 (rules.md §3.2; M)",
+    },
+    Ladder {
+        group: 16,
+        kubun: "D006-27",
+        from: R4_FROM,
+        to: Some(R4_TO),
+        steps: &[(2, 8000)],
+        source: "R4告示 D006-27注2",
+    },
 ];
 
 /// The ladder of `group` valid on `d`.
 pub fn ladder(group: u8, d: NaiveDate) -> Option<&'static Ladder> {
-    LADDERS.iter().find(|l| l.group == group && l.from <= d && l.to.is_none_or(|t| d <= t))
+    LADDERS
+        .iter()
+        .find(|l| l.group == group && l.from <= d && l.to.is_none_or(|t| d <= t))
 }
 
 /// Whether `group` has a ladder in some period (so a date outside every period needs a diagnostic).
@@ -130,8 +228,14 @@ pub fn cap(group: u8, d: NaiveDate) -> Option<Cap> {
     }
     match group {
         9 => Some(Cap::Items(8, "R6告示 D012 11 注: ウイルス抗体価 同一検体 8項目を限度")),
-        10 => Some(Cap::Items(2, "R6告示 D012 44 注: グロブリンクラス別ウイルス抗体価 同一検体 2項目を限度")),
-        11 => Some(Cap::Points(1430, "R6告示 D015 13 注: 特異的ＩｇＥ 1回採取 1,430点を限度")),
+        10 => Some(Cap::Items(
+            2,
+            "R6告示 D012 44 注: グロブリンクラス別ウイルス抗体価 同一検体 2項目を限度",
+        )),
+        11 => Some(Cap::Points(
+            1430,
+            "R6告示 D015 13 注: 特異的ＩｇＥ 1回採取 1,430点を限度",
+        )),
         _ => None,
     }
 }
@@ -161,10 +265,26 @@ pub struct Item {
 pub fn d007_drops(items: &[Item]) -> Vec<(usize, &'static str)> {
     let mut out = Vec::new();
     let rules: [(&[u32], usize, &'static str); 4] = [
-        (&[CA, ICA], 1, "カルシウム and イオン化カルシウム together: only one is billed (R6通知 D007(2))"),
-        (&[TIBC, UIBC], 1, "ＴＩＢＣ and ＵＩＢＣ（比色法） together: only one is billed (R6通知 D007(3))"),
-        (&[HDL, TCHO, LDL], 2, "ＨＤＬ, 総コレステロール and ＬＤＬ together: only the main two are billed (R6通知 D007(4))"),
-        (&[PROTEIN_FRACTION, TP, ALB], 2, "蛋白分画, 総蛋白 and アルブミン together: only the main two are billed (R6通知 D007(6))"),
+        (
+            &[CA, ICA],
+            1,
+            "カルシウム and イオン化カルシウム together: only one is billed (R6通知 D007(2))",
+        ),
+        (
+            &[TIBC, UIBC],
+            1,
+            "ＴＩＢＣ and ＵＩＢＣ（比色法） together: only one is billed (R6通知 D007(3))",
+        ),
+        (
+            &[HDL, TCHO, LDL],
+            2,
+            "ＨＤＬ, 総コレステロール and ＬＤＬ together: only the main two are billed (R6通知 D007(4))",
+        ),
+        (
+            &[PROTEIN_FRACTION, TP, ALB],
+            2,
+            "蛋白分画, 総蛋白 and アルブミン together: only the main two are billed (R6通知 D007(6))",
+        ),
     ];
     for (codes, keep, why) in rules {
         let mut present: Vec<&Item> = Vec::new();
@@ -190,7 +310,15 @@ pub fn d007_drops(items: &[Item]) -> Vec<(usize, &'static str)> {
 }
 
 /// D026 検体検査判断料 per 判断グループ (col 51): derived from the 実施料 (codes H, s_ALL20240531).
-pub const D026: &[(u8, u32)] = &[(1, 160061710), (2, 160061810), (3, 160061910), (4, 160062010), (5, 160062110), (6, 160062210), (17, 160218110)];
+pub const D026: &[(u8, u32)] = &[
+    (1, 160061710),
+    (2, 160061810),
+    (3, 160061910),
+    (4, 160062010),
+    (5, 160062110),
+    (6, 160062210),
+    (17, 160218110),
+];
 
 /// Every 判断料 / 診断料 row (col 50 = 2) by group, for the 月1回 check of listed ones.
 pub const HANDAN: &[(u8, u32)] = &[
@@ -222,7 +350,11 @@ pub fn handan_family(group: u8) -> Vec<u32> {
         40..=42 => &[40, 41, 42],
         g => return HANDAN.iter().filter(|(x, _)| *x == g).map(|(_, c)| *c).collect(),
     };
-    HANDAN.iter().filter(|(x, _)| fam.contains(x)).map(|(_, c)| *c).collect()
+    HANDAN
+        .iter()
+        .filter(|(x, _)| fam.contains(x))
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 /// Whether a 実施料 of group `jisshi` lets a 判断料 of group `handan` be billed.
@@ -271,7 +403,12 @@ mod tests {
         // D008: 3項目以上5項目以下 410, 6–7 623, 8以上 900.
         let l = ladder(2, x).unwrap();
         assert_eq!(
-            (ladder_points(l, 2), ladder_points(l, 3), ladder_points(l, 6), ladder_points(l, 8)),
+            (
+                ladder_points(l, 2),
+                ladder_points(l, 3),
+                ladder_points(l, 6),
+                ladder_points(l, 8)
+            ),
             (None, Some((3, 410)), Some((6, 623)), Some((8, 900)))
         );
         // D013: 3 → 290, 4 → 360, 5+ → 425; D006: 3–4 → 530, 5+ → 722; D014: 2 → 320, 3+ → 490.

@@ -78,13 +78,19 @@ impl BaseKind {
     }
     /// 2科目 lines carry none of the 注加算 (A000注5, A001注3, A002注5).
     pub fn second_dept(self) -> bool {
-        matches!(self, BaseKind::FirstSecondDept | BaseKind::RevisitSecondDept | BaseKind::GairaiSecondDept)
+        matches!(
+            self,
+            BaseKind::FirstSecondDept | BaseKind::RevisitSecondDept | BaseKind::GairaiSecondDept
+        )
     }
     pub fn is_first(self) -> bool {
         matches!(self, BaseKind::First | BaseKind::FirstSecondDept)
     }
     pub fn is_gairai(self) -> bool {
-        matches!(self, BaseKind::Gairai | BaseKind::GairaiSameDay | BaseKind::GairaiSecondDept)
+        matches!(
+            self,
+            BaseKind::Gairai | BaseKind::GairaiSameDay | BaseKind::GairaiSecondDept
+        )
     }
 }
 
@@ -105,9 +111,13 @@ pub fn choose(
     earlier: &[Earlier<'_>],
 ) -> (Option<BaseKind>, Option<(&'static str, String)>) {
     let with_base: Vec<&Earlier<'_>> = earlier.iter().filter(|e| e.base.is_some()).collect();
-    let other_dept = with_base.iter().any(|e| e.department.is_some() && department.is_some() && e.department != department);
+    let other_dept = with_base
+        .iter()
+        .any(|e| e.department.is_some() && department.is_some() && e.department != department);
     let second_already = with_base.iter().any(|e| e.base.is_some_and(|b| b.second_dept()));
-    let same_dept_earlier = with_base.iter().any(|e| e.department == department || e.department.is_none() || department.is_none());
+    let same_dept_earlier = with_base
+        .iter()
+        .any(|e| e.department == department || e.department.is_none() || department.is_none());
     match kind {
         VisitKind::None => (None, None),
         VisitKind::First => {
@@ -122,8 +132,15 @@ pub fn choose(
                 return (None, Some(("THIRD_DEPT_SAME_DAY", "a third department's 初診 on the same day carries no base fee (A000注5: the second department only)".into())));
             }
             (
-                Some(if large_hospital { BaseKind::GairaiSameDay } else { BaseKind::RevisitSameDay }),
-                Some(("SECOND_FIRST_SAME_DEPT", "a second 初診 in the same department on the same day is billed as 同日再診".into())),
+                Some(if large_hospital {
+                    BaseKind::GairaiSameDay
+                } else {
+                    BaseKind::RevisitSameDay
+                }),
+                Some((
+                    "SECOND_FIRST_SAME_DEPT",
+                    "a second 初診 in the same department on the same day is billed as 同日再診".into(),
+                )),
             )
         }
         VisitKind::Revisit => {
@@ -131,12 +148,33 @@ pub fn choose(
                 return (Some(BaseKind::Phone), None);
             }
             if with_base.is_empty() {
-                return (Some(if large_hospital { BaseKind::Gairai } else { BaseKind::Revisit }), None);
+                return (
+                    Some(if large_hospital {
+                        BaseKind::Gairai
+                    } else {
+                        BaseKind::Revisit
+                    }),
+                    None,
+                );
             }
             if other_dept && !second_already && !same_dept_earlier {
-                return (Some(if large_hospital { BaseKind::GairaiSecondDept } else { BaseKind::RevisitSecondDept }), None);
+                return (
+                    Some(if large_hospital {
+                        BaseKind::GairaiSecondDept
+                    } else {
+                        BaseKind::RevisitSecondDept
+                    }),
+                    None,
+                );
             }
-            (Some(if large_hospital { BaseKind::GairaiSameDay } else { BaseKind::RevisitSameDay }), None)
+            (
+                Some(if large_hospital {
+                    BaseKind::GairaiSameDay
+                } else {
+                    BaseKind::RevisitSameDay
+                }),
+                None,
+            )
         }
     }
 }
@@ -146,13 +184,31 @@ mod tests {
     use super::*;
     #[test]
     fn second_department() {
-        let e = [Earlier { department: Some("内科"), base: Some(BaseKind::First) }];
-        assert_eq!(choose(VisitKind::First, false, false, Some("整形外科"), &e).0, Some(BaseKind::FirstSecondDept));
-        assert_eq!(choose(VisitKind::Revisit, false, false, Some("内科"), &e).0, Some(BaseKind::RevisitSameDay));
-        assert_eq!(choose(VisitKind::Revisit, false, true, None, &[]).0, Some(BaseKind::Gairai));
+        let e = [Earlier {
+            department: Some("内科"),
+            base: Some(BaseKind::First),
+        }];
+        assert_eq!(
+            choose(VisitKind::First, false, false, Some("整形外科"), &e).0,
+            Some(BaseKind::FirstSecondDept)
+        );
+        assert_eq!(
+            choose(VisitKind::Revisit, false, false, Some("内科"), &e).0,
+            Some(BaseKind::RevisitSameDay)
+        );
+        assert_eq!(
+            choose(VisitKind::Revisit, false, true, None, &[]).0,
+            Some(BaseKind::Gairai)
+        );
         let e2 = [
-            Earlier { department: Some("内科"), base: Some(BaseKind::First) },
-            Earlier { department: Some("整形外科"), base: Some(BaseKind::FirstSecondDept) },
+            Earlier {
+                department: Some("内科"),
+                base: Some(BaseKind::First),
+            },
+            Earlier {
+                department: Some("整形外科"),
+                base: Some(BaseKind::FirstSecondDept),
+            },
         ];
         assert_eq!(choose(VisitKind::First, false, false, Some("皮膚科"), &e2).0, None);
     }

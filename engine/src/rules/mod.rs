@@ -30,8 +30,8 @@ pub mod kensa;
 pub mod kihon;
 pub mod monthly;
 pub mod sections;
-pub mod tensuhyo_check;
 pub mod shochi;
+pub mod tensuhyo_check;
 pub mod touyaku;
 
 #[cfg(test)]

@@ -98,7 +98,11 @@ mod tests {
     }
     #[test]
     fn windows() {
-        let h = [Billed { date: d(2025, 3, 31), code: Code(112708970), count: 1 }];
+        let h = [Billed {
+            date: d(2025, 3, 31),
+            code: Code(112708970),
+            count: 1,
+        }];
         assert!(already_billed(&[112708970], d(2025, 5, 1), Window::ThreeMonths, &h, &[]).is_some());
         assert!(already_billed(&[112708970], d(2025, 6, 1), Window::ThreeMonths, &h, &[]).is_none());
         assert!(already_billed(&[112708970], d(2025, 4, 1), Window::Month, &h, &[]).is_none());

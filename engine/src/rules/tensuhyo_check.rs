@@ -26,7 +26,9 @@
 use crate::context::Billed;
 use crate::outcome::{Diagnostic, Level, Line, Reason, Removed};
 use chrono::{Datelike, NaiveDate};
-use masters::tensuhyo::{HaihanKubun, HaihanRow, HaihanScope, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan};
+use masters::tensuhyo::{
+    HaihanKubun, HaihanRow, HaihanScope, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan,
+};
 use masters::Code;
 
 fn provenance(t: &Tensuhyo, layer: TableLayer, at: masters::tensuhyo::TableRowRef) -> String {
@@ -60,19 +62,33 @@ fn remove(lines: &mut [Option<Line>], removed: &mut Vec<Removed>, i: usize, rule
             points: l.points,
             count: l.count,
             origin: l.origin,
-            reason: Reason { rule: rule.into(), source, master: l.reason.master, detail: Some(why) },
+            reason: Reason {
+                rule: rule.into(),
+                source,
+                master: l.reason.master,
+                detail: Some(why),
+            },
             path: l.path,
         });
     }
 }
 
 /// Applies the tables; `history` is the patient's earlier billing.
-pub fn check(t: &Tensuhyo, lines: Vec<Line>, removed: &mut Vec<Removed>, diags: &mut Vec<Diagnostic>, history: &[Billed]) -> Vec<Line> {
+pub fn check(
+    t: &Tensuhyo,
+    lines: Vec<Line>,
+    removed: &mut Vec<Removed>,
+    diags: &mut Vec<Diagnostic>,
+    history: &[Billed],
+) -> Vec<Line> {
     if !t.missing.is_empty() {
         diags.push(Diagnostic {
             level: Level::Info,
             code: "TENSUHYO_MISSING",
-            message: format!("電子点数表 tables absent from the master set, not applied: {}", t.missing.join(", ")),
+            message: format!(
+                "電子点数表 tables absent from the master set, not applied: {}",
+                t.missing.join(", ")
+            ),
             path: String::new(),
         });
     }
@@ -81,7 +97,10 @@ pub fn check(t: &Tensuhyo, lines: Vec<Line>, removed: &mut Vec<Removed>, diags: 
     }
     let mut slots: Vec<Option<Line>> = lines.into_iter().map(Some).collect();
     // Each line's code, parsed once (lines keep codes as text for the output).
-    let codes: Vec<Option<Code>> = slots.iter().map(|l| l.as_ref().and_then(|l| l.code.parse::<u32>().ok().map(Code))).collect();
+    let codes: Vec<Option<Code>> = slots
+        .iter()
+        .map(|l| l.as_ref().and_then(|l| l.code.parse::<u32>().ok().map(Code)))
+        .collect();
     let code_of = |l: &Line| l.code.parse::<u32>().ok().map(Code);
     hokatsu(t, &mut slots, removed, code_of);
     haihan(t, &mut slots, removed, diags, history, &codes);
@@ -89,7 +108,12 @@ pub fn check(t: &Tensuhyo, lines: Vec<Line>, removed: &mut Vec<Removed>, diags: 
     slots.into_iter().flatten().collect()
 }
 
-fn hokatsu(t: &Tensuhyo, slots: &mut [Option<Line>], removed: &mut Vec<Removed>, code_of: impl Fn(&Line) -> Option<Code>) {
+fn hokatsu(
+    t: &Tensuhyo,
+    slots: &mut [Option<Line>],
+    removed: &mut Vec<Removed>,
+    code_of: impl Fn(&Line) -> Option<Code>,
+) {
     if !t.has(masters::tensuhyo::TableId::Hokatsu) {
         return;
     }
@@ -108,7 +132,9 @@ fn hokatsu(t: &Tensuhyo, slots: &mut [Option<Line>], removed: &mut Vec<Removed>,
                 let window = match h.unit {
                     masters::tensuhyo::HokatsuUnit::Day => child.date == parent.date,
                     masters::tensuhyo::HokatsuUnit::Month => child.date.month() == parent.date.month(),
-                    masters::tensuhyo::HokatsuUnit::SameTime => child.date == parent.date && child.visit == parent.visit,
+                    masters::tensuhyo::HokatsuUnit::SameTime => {
+                        child.date == parent.date && child.visit == parent.visit
+                    }
                     _ => false,
                 };
                 if !window {
@@ -117,8 +143,21 @@ fn hokatsu(t: &Tensuhyo, slots: &mut [Option<Line>], removed: &mut Vec<Removed>,
                 if h.child.special != SpecialCondition::Unconditional {
                     continue;
                 }
-                let why = format!("included in {} {} ({:?}) — 02 包括テーブル {}", parent.code, parent.name, h.unit, provenance(t, h.child.meta.layer, h.child.meta.at));
-                remove(slots, removed, j, "tensuhyo-02-hokatsu", "医科電子点数表 02 包括テーブル".into(), why);
+                let why = format!(
+                    "included in {} {} ({:?}) — 02 包括テーブル {}",
+                    parent.code,
+                    parent.name,
+                    h.unit,
+                    provenance(t, h.child.meta.layer, h.child.meta.at)
+                );
+                remove(
+                    slots,
+                    removed,
+                    j,
+                    "tensuhyo-02-hokatsu",
+                    "医科電子点数表 02 包括テーブル".into(),
+                    why,
+                );
             }
         }
     }
@@ -133,7 +172,12 @@ fn haihan(
     codes: &[Option<Code>],
 ) {
     // The distinct codes of the claim and of the history: the only possible partners.
-    let mut partners: Vec<Code> = codes.iter().flatten().copied().chain(history.iter().map(|h| h.code)).collect();
+    let mut partners: Vec<Code> = codes
+        .iter()
+        .flatten()
+        .copied()
+        .chain(history.iter().map(|h| h.code))
+        .collect();
     partners.sort_unstable();
     partners.dedup();
     let mut warned: Vec<(u16, u32)> = Vec::new();
@@ -204,7 +248,13 @@ fn apply_pair(
             if r.special != SpecialCondition::Unconditional {
                 note(diags, warned, t, r, slots[i].as_ref().expect("present"));
             } else if drop_a {
-                let why = format!("{bc} billed on {} (history): 背反 {} {:?}, {}", h.date, r.scope.name_ja(), r.kubun, provenance(t, r.meta.layer, r.meta.at));
+                let why = format!(
+                    "{bc} billed on {} (history): 背反 {} {:?}, {}",
+                    h.date,
+                    r.scope.name_ja(),
+                    r.kubun,
+                    provenance(t, r.meta.layer, r.meta.at)
+                );
                 remove(slots, removed, i, "tensuhyo-03-haihan", rule_src(), why);
             }
             return;
@@ -229,8 +279,12 @@ fn apply_pair(
             HaihanKubun::KeepSecond => (if r.code2 == ac { j } else { i }, "背反区分 2: ② is billed"),
             _ => {
                 // 3 (either): keep the one billed first; on the same visit the higher points.
-                let a_first = (a_date, a_visit) < (b_date, b_visit) || ((a_date, a_visit) == (b_date, b_visit) && a_pts >= b_pts);
-                (if a_first { j } else { i }, "背反区分 3: either one — santei keeps the line billed first (same visit: the higher points)")
+                let a_first =
+                    (a_date, a_visit) < (b_date, b_visit) || ((a_date, a_visit) == (b_date, b_visit) && a_pts >= b_pts);
+                (
+                    if a_first { j } else { i },
+                    "背反区分 3: either one — santei keeps the line billed first (same visit: the higher points)",
+                )
             }
         };
         let kept = if drop == i { b } else { a };
@@ -304,19 +358,29 @@ fn kaisu(
     history: &[Billed],
     codes: &[Option<Code>],
 ) {
-    let mut order: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].is_some() && codes[*i].is_some()).collect();
+    let mut order: Vec<usize> = (0..slots.len())
+        .filter(|i| slots[*i].is_some() && codes[*i].is_some())
+        .collect();
     order.sort_by_key(|i| slots[*i].as_ref().map(|l| (l.date, l.visit)));
     for pos in 0..order.len() {
         let i = order[pos];
         let Some(c) = codes[i] else { continue };
-        let Some((l_date, l_count)) = slots[i].as_ref().map(|l| (l.date, l.count)) else { continue };
+        let Some((l_date, l_count)) = slots[i].as_ref().map(|l| (l.date, l.count)) else {
+            continue;
+        };
         let rows = t.santei_kaisu(c);
         if rows.is_empty() {
             continue;
         }
         for r in rows.iter().filter(|r| r.covers(l_date)) {
-            let Some(start) = window_start(r.unit, l_date) else { continue };
-            let before_hist: u32 = history.iter().filter(|h| h.code == c && h.date >= start && h.date <= l_date).map(|h| h.count.max(1)).sum();
+            let Some(start) = window_start(r.unit, l_date) else {
+                continue;
+            };
+            let before_hist: u32 = history
+                .iter()
+                .filter(|h| h.code == c && h.date >= start && h.date <= l_date)
+                .map(|h| h.count.max(1))
+                .sum();
             let before_claim: u32 = order[..pos]
                 .iter()
                 .filter(|k| codes[**k] == Some(c))
@@ -334,14 +398,39 @@ fn kaisu(
                 diags.push(Diagnostic {
                     level: Level::Warning,
                     code: "KAISU_CONDITIONAL",
-                    message: format!("{} {}: over {} 回 per {} but the limit has 特例条件 — check by hand ({})", l.code, l.name, max, r.unit.name_ja().unwrap_or("?"), provenance(t, r.meta.layer, r.meta.at)),
+                    message: format!(
+                        "{} {}: over {} 回 per {} but the limit has 特例条件 — check by hand ({})",
+                        l.code,
+                        l.name,
+                        max,
+                        r.unit.name_ja().unwrap_or("?"),
+                        provenance(t, r.meta.layer, r.meta.at)
+                    ),
                     path: l.path.clone().unwrap_or_default(),
                 });
                 continue;
             }
-            let why = format!("算定回数 {} 回 per {} already reached ({} billed in the window from {}), {}", max, r.unit.name_ja().unwrap_or("?"), used, if start == NaiveDate::MIN { "the first visit".to_string() } else { start.to_string() }, provenance(t, r.meta.layer, r.meta.at));
+            let why = format!(
+                "算定回数 {} 回 per {} already reached ({} billed in the window from {}), {}",
+                max,
+                r.unit.name_ja().unwrap_or("?"),
+                used,
+                if start == NaiveDate::MIN {
+                    "the first visit".to_string()
+                } else {
+                    start.to_string()
+                },
+                provenance(t, r.meta.layer, r.meta.at)
+            );
             if used >= max {
-                remove(slots, removed, i, "tensuhyo-05-kaisu", "医科電子点数表 05 算定回数テーブル".into(), why);
+                remove(
+                    slots,
+                    removed,
+                    i,
+                    "tensuhyo-05-kaisu",
+                    "医科電子点数表 05 算定回数テーブル".into(),
+                    why,
+                );
                 break;
             } else if let Some(line) = slots[i].as_mut() {
                 // Part of the count fits: bill the allowed count, remove the rest.
@@ -356,7 +445,12 @@ fn kaisu(
                     points: extra.points,
                     count: extra.count,
                     origin: extra.origin,
-                    reason: Reason { rule: "tensuhyo-05-kaisu".into(), source: "医科電子点数表 05 算定回数テーブル".into(), master: extra.reason.master, detail: Some(why) },
+                    reason: Reason {
+                        rule: "tensuhyo-05-kaisu".into(),
+                        source: "医科電子点数表 05 算定回数テーブル".into(),
+                        master: extra.reason.master,
+                        detail: Some(why),
+                    },
                     path: extra.path,
                 });
             }
@@ -373,7 +467,10 @@ mod tests {
     #[test]
     fn windows() {
         assert_eq!(window_start(KaisuUnit::Month, d(2025, 5, 20)), Some(d(2025, 5, 1)));
-        assert_eq!(window_start(KaisuUnit::ThreeMonths, d(2025, 2, 20)), Some(d(2024, 12, 1)));
+        assert_eq!(
+            window_start(KaisuUnit::ThreeMonths, d(2025, 2, 20)),
+            Some(d(2024, 12, 1))
+        );
         assert_eq!(window_start(KaisuUnit::Week, d(2025, 5, 21)), Some(d(2025, 5, 18))); // Wednesday → Sunday
         assert_eq!(window_start(KaisuUnit::FiscalYear, d(2025, 2, 1)), Some(d(2024, 4, 1)));
         assert!(same_week(d(2025, 5, 18), d(2025, 5, 24)));

@@ -72,8 +72,8 @@ pub const SHOHOSEN_CHOKI: u32 = 120004610;
 pub const SHOHOSEN_OTHER: u32 = 120002910;
 /// Every 処方箋料 base row (リフィル and 特定保険薬局 variants included): one per prescription.
 pub const SHOHOSEN_BASES: &[u32] = &[
-    120003710, 120002710, 120004610, 120002910, 120004710, 120004810, 120004910, 120005010, 120005810, 120005910, 120006010, 120006110, 120006210, 120006310,
-    120006410, 120006510,
+    120003710, 120002710, 120004610, 120002910, 120004710, 120004810, 120004910, 120005010, 120005810, 120005910,
+    120006010, 120006110, 120006210, 120006310, 120006410, 120006510,
 ];
 /// Every 処方料 base row.
 pub const SHOHO_BASES: &[u32] = &[SHOHO_TAZAI, SHOHO_7, SHOHO_CHOKI, SHOHO_OTHER];
@@ -121,19 +121,31 @@ pub struct Zai {
 pub fn kinds(zais: &[Zai]) -> u32 {
     zais.iter()
         .filter(|z| z.usage == Usage::Internal && !(z.temporary && z.days <= 14))
-        .map(|z| if z.yen <= Decimal::from(ONE_KIND_YEN) { 1 } else { z.brands })
+        .map(|z| {
+            if z.yen <= Decimal::from(ONE_KIND_YEN) {
+                1
+            } else {
+                z.brands
+            }
+        })
         .sum()
 }
 
 /// The prescription period for 特定疾患処方管理加算: the longest 内服 剤.
 pub fn period_days(zais: &[Zai]) -> u32 {
-    zais.iter().filter(|z| z.usage == Usage::Internal).map(|z| z.days).max().unwrap_or(0)
+    zais.iter()
+        .filter(|z| z.usage == Usage::Internal)
+        .map(|z| z.days)
+        .max()
+        .unwrap_or(0)
 }
 
 /// `points × num / den`, 四捨五入 to an integer (points ≥ 0).
 pub fn reduce(points: i64, num: i64, den: i64) -> i64 {
     let x = Decimal::from(points) * Decimal::from(num) / Decimal::from(den);
-    x.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(points)
+    x.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
+        .unwrap_or(points)
 }
 
 /// One drug line as the 一般名処方加算 rule sees it.
@@ -162,13 +174,21 @@ pub fn ippanmei(lines: &[GenericLine]) -> Result<Option<Ippanmei>, &'static str>
     }
     let any_yes = el.iter().any(|l| l.by_name == Some(true));
     if !any_yes {
-        return if el.iter().any(|l| l.by_name.is_none()) { Err("items[].generic_name not given for drugs that have a 後発医薬品") } else { Ok(None) };
+        return if el.iter().any(|l| l.by_name.is_none()) {
+            Err("items[].generic_name not given for drugs that have a 後発医薬品")
+        } else {
+            Ok(None)
+        };
     }
     let all_yes = el.iter().all(|l| l.by_name == Some(true));
     let mut names: Vec<&str> = el.iter().map(|l| l.name_code.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    Ok(Some(if all_yes && names.len() >= 2 { Ippanmei::Kasan1 } else { Ippanmei::Kasan2 }))
+    Ok(Some(if all_yes && names.len() >= 2 {
+        Ippanmei::Kasan1
+    } else {
+        Ippanmei::Kasan2
+    }))
 }
 
 /// Slots: a listed code and a derived code of the same slot are alternatives.
@@ -220,7 +240,13 @@ mod tests {
     use super::*;
     use std::str::FromStr;
     fn z(yen: &str, brands: u32, days: u32) -> Zai {
-        Zai { usage: Usage::Internal, yen: Decimal::from_str(yen).unwrap(), brands, days, temporary: false }
+        Zai {
+            usage: Usage::Internal,
+            yen: Decimal::from_str(yen).unwrap(),
+            brands,
+            days,
+            temporary: false,
+        }
     }
     #[test]
     fn seven_kinds_boundary() {
@@ -262,11 +288,24 @@ mod tests {
     }
     #[test]
     fn generic_name_tiers() {
-        let l = |n: &str, e, b| GenericLine { name_code: n.into(), eligible: e, by_name: b };
-        assert_eq!(ippanmei(&[l("a", true, Some(true)), l("b", true, Some(true))]), Ok(Some(Ippanmei::Kasan1)));
+        let l = |n: &str, e, b| GenericLine {
+            name_code: n.into(),
+            eligible: e,
+            by_name: b,
+        };
+        assert_eq!(
+            ippanmei(&[l("a", true, Some(true)), l("b", true, Some(true))]),
+            Ok(Some(Ippanmei::Kasan1))
+        );
         assert_eq!(ippanmei(&[l("a", true, Some(true))]), Ok(Some(Ippanmei::Kasan2)));
-        assert_eq!(ippanmei(&[l("a", true, Some(true)), l("b", true, Some(false))]), Ok(Some(Ippanmei::Kasan2)));
-        assert_eq!(ippanmei(&[l("a", true, Some(true)), l("a", true, Some(true))]), Ok(Some(Ippanmei::Kasan2)));
+        assert_eq!(
+            ippanmei(&[l("a", true, Some(true)), l("b", true, Some(false))]),
+            Ok(Some(Ippanmei::Kasan2))
+        );
+        assert_eq!(
+            ippanmei(&[l("a", true, Some(true)), l("a", true, Some(true))]),
+            Ok(Some(Ippanmei::Kasan2))
+        );
         assert_eq!(ippanmei(&[l("a", false, None)]), Ok(None));
         assert!(ippanmei(&[l("a", true, None)]).is_err());
     }

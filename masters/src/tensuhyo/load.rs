@@ -1,9 +1,7 @@
 //! Finding the 電子点数表 files among a set's sources, reading them, and merging the override
 //! layer over the official tables. See the [module documentation](super) for the conventions.
 
-use super::rows::{
-    HaihanRow, HojoRow, HokatsuRow, KaisuRow, NyuinRow, TableLayer, TableRow, TableRowRef,
-};
+use super::rows::{HaihanRow, HojoRow, HokatsuRow, KaisuRow, NyuinRow, TableLayer, TableRow, TableRowRef};
 use super::{CodeIndex, HaihanScope, SwitchedOff, TableFileInfo, TableId, Tensuhyo};
 use crate::error::{Error, ErrorKind, Problem, Severity};
 use crate::raw::{self, RawRow};
@@ -35,16 +33,11 @@ pub fn classify_tensuhyo_name(name: &str) -> Option<TableId> {
 pub fn classify_tensuhyo_file(name: &str) -> Option<(TableId, TableLayer)> {
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let (stem, ext) = name.rsplit_once('.')?;
-    if !["csv", "txt", "zip"]
-        .iter()
-        .any(|e| ext.eq_ignore_ascii_case(e))
-    {
+    if !["csv", "txt", "zip"].iter().any(|e| ext.eq_ignore_ascii_case(e)) {
         return None;
     }
     let (layer, stem) = match stem.get(..OVERRIDE_PREFIX.len()) {
-        Some(p) if p.eq_ignore_ascii_case(OVERRIDE_PREFIX) => {
-            (TableLayer::Override, &stem[OVERRIDE_PREFIX.len()..])
-        }
+        Some(p) if p.eq_ignore_ascii_case(OVERRIDE_PREFIX) => (TableLayer::Override, &stem[OVERRIDE_PREFIX.len()..]),
         _ => (TableLayer::Official, stem),
     };
     let b = stem.as_bytes();
@@ -58,9 +51,7 @@ pub fn classify_tensuhyo_file(name: &str) -> Option<(TableId, TableLayer)> {
         b'5' => (TableId::Kaisu, &stem[2..]),
         b'3' => {
             let after = &stem[2..];
-            let after = ["-", "_", "－"]
-                .iter()
-                .find_map(|h| after.strip_prefix(h))?;
+            let after = ["-", "_", "－"].iter().find_map(|h| after.strip_prefix(h))?;
             let scope = match after.as_bytes().first()? {
                 b'1' => HaihanScope::Day,
                 b'2' => HaihanScope::Month,
@@ -100,10 +91,7 @@ struct FileRows<R: TableRow> {
 type Sink<'s> = dyn FnMut(Problem) -> Result<(), Error> + 's;
 
 /// A sink that keeps problems in `out` and, unless `collect_all`, stops at the first error.
-fn collecting(
-    out: &mut Vec<Problem>,
-    collect_all: bool,
-) -> impl FnMut(Problem) -> Result<(), Error> + '_ {
+fn collecting(out: &mut Vec<Problem>, collect_all: bool) -> impl FnMut(Problem) -> Result<(), Error> + '_ {
     move |p| {
         if p.severity == Severity::Error && !collect_all {
             return Err(p.error);
@@ -146,10 +134,7 @@ fn read_file<R: TableRow>(
             Err(e) => return sink(error(e)),
         };
         columns = raw.len();
-        let ctx = RowCtx {
-            file: display,
-            line,
-        };
+        let ctx = RowCtx { file: display, line };
         let at = TableRowRef {
             file,
             line: line as u32,
@@ -274,8 +259,7 @@ fn merge<R: TableRow>(
             let visible: Option<(TableRowRef, RawRow)> = match state.get(&key) {
                 Some(State::Put(r)) => Some((r.meta().at, r.raw().clone())),
                 Some(State::Off) => None,
-                None => find(&official, &key)
-                    .map(|i| (official[i].meta().at, official[i].raw().clone())),
+                None => find(&official, &key).map(|i| (official[i].meta().at, official[i].raw().clone())),
             };
             match item {
                 Item::Put(mut r) => {
@@ -407,33 +391,32 @@ fn read_job(job: &Job<'_>, collect_all: bool) -> JobOut {
 
 /// Opens one file (unzipping it when needed) and reads its rows: (rows, row count, column
 /// count, zip member).
-fn read_one(
-    job: &Job<'_>,
-    sink: &mut Sink<'_>,
-) -> Result<(AnyRows, usize, usize, Option<String>), Error> {
+fn read_one(job: &Job<'_>, sink: &mut Sink<'_>) -> Result<(AnyRows, usize, usize, Option<String>), Error> {
     let display = job.src.path.as_str();
     let bytes = &job.src.bytes;
     let is_zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
     let opened;
-    let (csv, member): (&[u8], Option<String>) =
-        if is_zip || display.to_ascii_lowercase().ends_with(".zip") {
-            opened = raw::open_bytes(display, bytes)?;
-            (&opened.csv, opened.member.clone())
-        } else {
-            (bytes, None)
-        };
+    let (csv, member): (&[u8], Option<String>) = if is_zip || display.to_ascii_lowercase().ends_with(".zip") {
+        opened = raw::open_bytes(display, bytes)?;
+        (&opened.csv, opened.member.clone())
+    } else {
+        (bytes, None)
+    };
     let (table, layer, idx) = (job.table, job.layer, job.idx);
     let (rows, n, columns) = match table {
-        TableId::Hojo => read_file(display, csv, table, layer, idx, sink)
-            .map(|(r, n, c)| (AnyRows::Hojo(r), n, c))?,
-        TableId::Hokatsu => read_file(display, csv, table, layer, idx, sink)
-            .map(|(r, n, c)| (AnyRows::Hokatsu(r), n, c))?,
-        TableId::Haihan(s) => read_file(display, csv, table, layer, idx, sink)
-            .map(|(r, n, c)| (AnyRows::Haihan(s, r), n, c))?,
-        TableId::Nyuin => read_file(display, csv, table, layer, idx, sink)
-            .map(|(r, n, c)| (AnyRows::Nyuin(r), n, c))?,
-        TableId::Kaisu => read_file(display, csv, table, layer, idx, sink)
-            .map(|(r, n, c)| (AnyRows::Kaisu(r), n, c))?,
+        TableId::Hojo => read_file(display, csv, table, layer, idx, sink).map(|(r, n, c)| (AnyRows::Hojo(r), n, c))?,
+        TableId::Hokatsu => {
+            read_file(display, csv, table, layer, idx, sink).map(|(r, n, c)| (AnyRows::Hokatsu(r), n, c))?
+        }
+        TableId::Haihan(s) => {
+            read_file(display, csv, table, layer, idx, sink).map(|(r, n, c)| (AnyRows::Haihan(s, r), n, c))?
+        }
+        TableId::Nyuin => {
+            read_file(display, csv, table, layer, idx, sink).map(|(r, n, c)| (AnyRows::Nyuin(r), n, c))?
+        }
+        TableId::Kaisu => {
+            read_file(display, csv, table, layer, idx, sink).map(|(r, n, c)| (AnyRows::Kaisu(r), n, c))?
+        }
     };
     Ok((rows, n, columns, member))
 }
@@ -461,24 +444,13 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> 
 ///
 /// Errors read `file:line:column: <項目名>: message`, e.g.
 /// `03-2背反テーブル2.csv:12:6: 背反区分: `x` is not a valid 背反区分 (1, 2 or 3)`.
-pub fn load_tensuhyo(
-    sources: &[Source],
-    collect_all: bool,
-) -> Result<(Tensuhyo, Vec<Problem>), Error> {
+pub fn load_tensuhyo(sources: &[Source], collect_all: bool) -> Result<(Tensuhyo, Vec<Problem>), Error> {
     let mut problems: Vec<Problem> = Vec::new();
-    let t = load_with(
-        sources,
-        collect_all,
-        &mut collecting(&mut problems, collect_all),
-    )?;
+    let t = load_with(sources, collect_all, &mut collecting(&mut problems, collect_all))?;
     Ok((t, problems))
 }
 
-fn load_with(
-    sources: &[Source],
-    collect_all: bool,
-    sink: &mut Sink<'_>,
-) -> Result<Tensuhyo, Error> {
+fn load_with(sources: &[Source], collect_all: bool, sink: &mut Sink<'_>) -> Result<Tensuhyo, Error> {
     // Official files first, then overrides; each in path order.
     let mut found: Vec<(&Source, TableId, TableLayer)> = sources
         .iter()
@@ -524,15 +496,7 @@ fn load_with(
             }
         }
         let idx = jobs.len() as u16;
-        jobs.push((
-            Job {
-                src,
-                table,
-                layer,
-                idx,
-            },
-            sha256,
-        ));
+        jobs.push((Job { src, table, layer, idx }, sha256));
     }
     let outs = par_map(&jobs, |(job, _)| read_job(job, collect_all));
 
@@ -575,13 +539,7 @@ fn load_with(
 
     let mut switched_off = Vec::new();
     let hojo = merge(TableId::Hojo, parts.hojo, &files, &mut switched_off, sink)?;
-    let hokatsu = merge(
-        TableId::Hokatsu,
-        parts.hokatsu,
-        &files,
-        &mut switched_off,
-        sink,
-    )?;
+    let hokatsu = merge(TableId::Hokatsu, parts.hokatsu, &files, &mut switched_off, sink)?;
     let mut haihan: [Vec<HaihanRow>; 4] = Default::default();
     for (scope, p) in HaihanScope::ALL.into_iter().zip(parts.haihan) {
         let table = TableId::Haihan(scope);
@@ -602,8 +560,7 @@ fn load_with(
         .map(TableId::label)
         .collect();
     let hokatsu_by_code = CodeIndex::build(hokatsu.iter().map(|r| r.code));
-    let haihan_by_code2 =
-        std::array::from_fn(|i| CodeIndex::build(haihan[i].iter().map(|r| r.code2)));
+    let haihan_by_code2 = std::array::from_fn(|i| CodeIndex::build(haihan[i].iter().map(|r| r.code2)));
     let nyuin_by_code = CodeIndex::build(nyuin.iter().map(|r| r.code));
     let haihan_runs = std::array::from_fn(|i| super::RunIndex::build(&haihan[i], |r| r.code1));
     let kaisu_runs = super::RunIndex::build(&kaisu, |r| r.code);

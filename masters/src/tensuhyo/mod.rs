@@ -70,10 +70,9 @@ mod rows;
 
 pub use load::{classify_tensuhyo_file, classify_tensuhyo_name, load_tensuhyo, OVERRIDE_PREFIX};
 pub use rows::{
-    GroupNo, HaihanFlags, HaihanKubun, HaihanRow, HaihanScope, HojoRow, HokatsuLink, HokatsuRow,
-    HokatsuUnit, KaisuRow, KaisuUnit, NyuinGroup, NyuinRow, RowMeta, SpecialCondition, TableLayer,
-    TableRowRef, UnitSpan, COLUMNS_HAIHAN, COLUMNS_HOJO, COLUMNS_HOKATSU, COLUMNS_KAISU,
-    COLUMNS_NYUIN,
+    GroupNo, HaihanFlags, HaihanKubun, HaihanRow, HaihanScope, HojoRow, HokatsuLink, HokatsuRow, HokatsuUnit, KaisuRow,
+    KaisuUnit, NyuinGroup, NyuinRow, RowMeta, SpecialCondition, TableLayer, TableRowRef, UnitSpan, COLUMNS_HAIHAN,
+    COLUMNS_HOJO, COLUMNS_HOKATSU, COLUMNS_KAISU, COLUMNS_NYUIN,
 };
 
 use crate::columns::Col;
@@ -409,31 +408,23 @@ impl Tensuhyo {
     pub fn hokatsu_for(&self, parent: Code) -> impl Iterator<Item = Hokatsu<'_>> + '_ {
         self.hojo(parent).into_iter().flat_map(move |p| {
             p.hokatsu_links().flat_map(move |(slot, link)| {
-                self.hokatsu_group(link.group)
-                    .iter()
-                    .map(move |child| Hokatsu {
-                        parent: p,
-                        slot,
-                        unit: link.unit,
-                        child,
-                    })
+                self.hokatsu_group(link.group).iter().map(move |child| Hokatsu {
+                    parent: p,
+                    slot,
+                    unit: link.unit,
+                    child,
+                })
             })
         })
     }
     /// [`Tensuhyo::hokatsu_for`] restricted to the 01 and 02 rows valid on `date`.
-    pub fn hokatsu_for_on(
-        &self,
-        parent: Code,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = Hokatsu<'_>> + '_ {
+    pub fn hokatsu_for_on(&self, parent: Code, date: NaiveDate) -> impl Iterator<Item = Hokatsu<'_>> + '_ {
         self.hokatsu_for(parent)
             .filter(move |h| h.parent.covers(date) && h.child.covers(date))
     }
     /// The 02 rows that list `child` (the groups that include it).
     pub fn hokatsu_containing(&self, child: Code) -> impl Iterator<Item = &HokatsuRow> + '_ {
-        self.hokatsu_by_code
-            .rows(child)
-            .map(move |i| &self.hokatsu[i])
+        self.hokatsu_by_code.rows(child).map(move |i| &self.hokatsu[i])
     }
     /// All 02 rows, by (group, code).
     pub fn hokatsu_rows(&self) -> &[HokatsuRow] {
@@ -448,35 +439,20 @@ impl Tensuhyo {
         self.haihan_runs[scope.index()].get(&self.haihan[scope.index()], code)
     }
     /// [`Tensuhyo::haihan`] restricted to rows valid on `date`.
-    pub fn haihan_on(
-        &self,
-        scope: HaihanScope,
-        code: Code,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = &HaihanRow> + '_ {
-        self.haihan(scope, code)
-            .iter()
-            .filter(move |r| r.covers(date))
+    pub fn haihan_on(&self, scope: HaihanScope, code: Code, date: NaiveDate) -> impl Iterator<Item = &HaihanRow> + '_ {
+        self.haihan(scope, code).iter().filter(move |r| r.covers(date))
     }
     /// The row (①, ②) = (`first`, `second`) of one 背反 file.
     pub fn haihan_pair(&self, scope: HaihanScope, first: Code, second: Code) -> Option<&HaihanRow> {
         let rows = self.haihan(scope, first);
-        rows.binary_search_by_key(&second, |r| r.code2)
-            .ok()
-            .map(|i| &rows[i])
+        rows.binary_search_by_key(&second, |r| r.code2).ok().map(|i| &rows[i])
     }
     /// Every row of one 背反 file in which `code` is ① or ② (both directions).
-    pub fn haihan_pairs_in(
-        &self,
-        scope: HaihanScope,
-        code: Code,
-    ) -> impl Iterator<Item = &HaihanRow> + '_ {
+    pub fn haihan_pairs_in(&self, scope: HaihanScope, code: Code) -> impl Iterator<Item = &HaihanRow> + '_ {
         let rows = &self.haihan[scope.index()];
-        self.haihan(scope, code).iter().chain(
-            self.haihan_by_code2[scope.index()]
-                .rows(code)
-                .map(move |i| &rows[i]),
-        )
+        self.haihan(scope, code)
+            .iter()
+            .chain(self.haihan_by_code2[scope.index()].rows(code).map(move |i| &rows[i]))
     }
     /// Every row of all four 背反 files in which `code` is ① or ② (both directions), 03-1 first.
     pub fn haihan_pairs(&self, code: Code) -> impl Iterator<Item = &HaihanRow> + '_ {
@@ -485,11 +461,7 @@ impl Tensuhyo {
             .flat_map(move |s| self.haihan_pairs_in(s, code))
     }
     /// [`Tensuhyo::haihan_pairs`] restricted to rows valid on `date`.
-    pub fn haihan_pairs_on(
-        &self,
-        code: Code,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = &HaihanRow> + '_ {
+    pub fn haihan_pairs_on(&self, code: Code, date: NaiveDate) -> impl Iterator<Item = &HaihanRow> + '_ {
         self.haihan_pairs(code).filter(move |r| r.covers(date))
     }
     /// All rows of one 背反 file, by (①, ②).
@@ -512,11 +484,7 @@ impl Tensuhyo {
         }
     }
     /// [`Tensuhyo::nyuin_kasan`] with the 01 and 04 rows valid on `date`.
-    pub fn nyuin_kasan_on(
-        &self,
-        nyuin_code: Code,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = &NyuinRow> + '_ {
+    pub fn nyuin_kasan_on(&self, nyuin_code: Code, date: NaiveDate) -> impl Iterator<Item = &NyuinRow> + '_ {
         let rows = match self.hojo_on(nyuin_code, date).and_then(|r| r.nyuin_group) {
             Some(g) => self.nyuin_group(g),
             None => &[],
@@ -526,9 +494,7 @@ impl Tensuhyo {
     /// The 04 row allowing 加算 `kasan` with 入院料 `nyuin_code`, if any.
     pub fn nyuin_kasan_row(&self, nyuin_code: Code, kasan: Code) -> Option<&NyuinRow> {
         let rows = self.nyuin_kasan(nyuin_code);
-        rows.binary_search_by_key(&kasan, |r| r.code)
-            .ok()
-            .map(|i| &rows[i])
+        rows.binary_search_by_key(&kasan, |r| r.code).ok().map(|i| &rows[i])
     }
     /// The 04 rows that list 加算 `kasan` (one per group).
     pub fn nyuin_rows_of(&self, kasan: Code) -> impl Iterator<Item = &NyuinRow> + '_ {
@@ -546,14 +512,8 @@ impl Tensuhyo {
         self.kaisu_runs.get(&self.kaisu, code)
     }
     /// [`Tensuhyo::santei_kaisu`] restricted to rows valid on `date`.
-    pub fn santei_kaisu_on(
-        &self,
-        code: Code,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = &KaisuRow> + '_ {
-        self.santei_kaisu(code)
-            .iter()
-            .filter(move |r| r.covers(date))
+    pub fn santei_kaisu_on(&self, code: Code, date: NaiveDate) -> impl Iterator<Item = &KaisuRow> + '_ {
+        self.santei_kaisu(code).iter().filter(move |r| r.covers(date))
     }
     /// All 05 rows, by (code, unit).
     pub fn kaisu_rows(&self) -> &[KaisuRow] {

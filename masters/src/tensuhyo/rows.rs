@@ -133,11 +133,7 @@ impl GroupNo {
     /// Parses a group number; `None` for anything else, including `0` (関連なし).
     pub fn parse(s: &str) -> Option<GroupNo> {
         let b = s.as_bytes();
-        if b.is_empty()
-            || b.len() > 7
-            || !b.iter().all(u8::is_ascii_alphanumeric)
-            || b.iter().all(|&c| c == b'0')
-        {
+        if b.is_empty() || b.len() > 7 || !b.iter().all(u8::is_ascii_alphanumeric) || b.iter().all(|&c| c == b'0') {
             return None;
         }
         let mut bytes = [0u8; 7];
@@ -452,12 +448,7 @@ impl KaisuUnit {
 // ---------------------------------------------------------------------------------------------
 
 const fn col(num: u16, name: &'static str, ident: &'static str, ty: ColType) -> Col {
-    Col {
-        num,
-        name,
-        ident,
-        ty,
-    }
+    Col { num, name, ident, ty }
 }
 
 /// 01 補助マスターテーブル, 27 columns [手引き pp.25–26].
@@ -471,30 +462,10 @@ pub static COLUMNS_HOJO: &[Col] = &[
     col(7, "グループ番号②", "bundle_group_2", ColType::Code(7)),
     col(8, "包括単位③", "bundle_unit_3", ColType::Int),
     col(9, "グループ番号③", "bundle_group_3", ColType::Code(7)),
-    col(
-        10,
-        "背反関連識別（1日につき）",
-        "conflict_day",
-        ColType::Flag(1),
-    ),
-    col(
-        11,
-        "背反関連識別（同一月内）",
-        "conflict_month",
-        ColType::Flag(1),
-    ),
-    col(
-        12,
-        "背反関連識別（同時）",
-        "conflict_same_time",
-        ColType::Flag(1),
-    ),
-    col(
-        13,
-        "背反関連識別（1週間につき）",
-        "conflict_week",
-        ColType::Flag(1),
-    ),
+    col(10, "背反関連識別（1日につき）", "conflict_day", ColType::Flag(1)),
+    col(11, "背反関連識別（同一月内）", "conflict_month", ColType::Flag(1)),
+    col(12, "背反関連識別（同時）", "conflict_same_time", ColType::Flag(1)),
+    col(13, "背反関連識別（1週間につき）", "conflict_week", ColType::Flag(1)),
     col(14, "予備", "reserved_14", ColType::Reserved),
     col(15, "予備", "reserved_15", ColType::Reserved),
     col(16, "予備", "reserved_16", ColType::Reserved),
@@ -794,13 +765,7 @@ pub(crate) trait TableRow: Sized {
     const COLUMNS: &'static [Col];
     /// The first key column (where duplicate-key errors point).
     const KEY_COL: usize;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        table: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error>;
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, table: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error>;
     /// Only the key columns (for 抹消 rows, whose other fields are not used).
     fn parse_key(ctx: RowCtx<'_>, raw: &RawRow) -> Result<Self::Key, Error>;
     fn key(&self) -> Self::Key;
@@ -828,11 +793,7 @@ fn required<'a>(f: &Fields<'a>, n: usize) -> Result<(&'a str, &'static Col), Err
 }
 
 /// 変更区分 (col 1).
-pub(crate) fn change_kind(
-    ctx: RowCtx<'_>,
-    raw: &RawRow,
-    cols: &'static [Col],
-) -> Result<ChangeKind, Error> {
+pub(crate) fn change_kind(ctx: RowCtx<'_>, raw: &RawRow, cols: &'static [Col]) -> Result<ChangeKind, Error> {
     let f = Fields { ctx, raw, cols };
     let (v, c) = required(&f, 1)?;
     ChangeKind::parse(v).ok_or_else(|| ctx.bad(c, v, "変更区分 (0, 1, 3, 5, 9)"))
@@ -885,10 +846,7 @@ fn opt_group(f: &Fields<'_>, n: usize) -> Result<Option<GroupNo>, Error> {
 
 fn group(f: &Fields<'_>, n: usize) -> Result<GroupNo, Error> {
     let (v, c) = required(f, n)?;
-    GroupNo::parse(v).ok_or_else(|| {
-        f.ctx
-            .bad(c, v, "グループ番号 (up to 7 letters/digits, not 0)")
-    })
+    GroupNo::parse(v).ok_or_else(|| f.ctx.bad(c, v, "グループ番号 (up to 7 letters/digits, not 0)"))
 }
 
 fn nyuin_group(f: &Fields<'_>, n: usize) -> Result<Option<NyuinGroup>, Error> {
@@ -932,13 +890,7 @@ impl TableRow for HojoRow {
     type Key = Code;
     const COLUMNS: &'static [Col] = COLUMNS_HOJO;
     const KEY_COL: usize = 2;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        _: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error> {
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, _: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error> {
         let f = Fields {
             ctx,
             raw: &raw,
@@ -1012,13 +964,7 @@ impl TableRow for HokatsuRow {
     type Key = (GroupNo, Code);
     const COLUMNS: &'static [Col] = COLUMNS_HOKATSU;
     const KEY_COL: usize = 2;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        _: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error> {
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, _: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error> {
         let f = Fields {
             ctx,
             raw: &raw,
@@ -1057,13 +1003,7 @@ impl TableRow for HaihanRow {
     type Key = (Code, Code);
     const COLUMNS: &'static [Col] = COLUMNS_HAIHAN;
     const KEY_COL: usize = 2;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        table: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error> {
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, table: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error> {
         let f = Fields {
             ctx,
             raw: &raw,
@@ -1099,9 +1039,7 @@ impl TableRow for HaihanRow {
             let (v, c) = field(&f, 4);
             return Err(ctx.err(
                 c,
-                ErrorKind::Other(format!(
-                    "`{v}`: an item cannot exclude itself (コード① = コード②)"
-                )),
+                ErrorKind::Other(format!("`{v}`: an item cannot exclude itself (コード① = コード②)")),
             ));
         }
         Ok(key)
@@ -1128,13 +1066,7 @@ impl TableRow for NyuinRow {
     type Key = (NyuinGroup, Code);
     const COLUMNS: &'static [Col] = COLUMNS_NYUIN;
     const KEY_COL: usize = 2;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        _: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error> {
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, _: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error> {
         let f = Fields {
             ctx,
             raw: &raw,
@@ -1159,8 +1091,7 @@ impl TableRow for NyuinRow {
             cols: COLUMNS_NYUIN,
         };
         let g = nyuin_group(&f, 2)?;
-        let g =
-            g.ok_or_else(|| ctx.bad(&COLUMNS_NYUIN[1], raw.col(2), "入院基本料 group (001–999)"))?;
+        let g = g.ok_or_else(|| ctx.bad(&COLUMNS_NYUIN[1], raw.col(2), "入院基本料 group (001–999)"))?;
         Ok((g, code(&f, 3)?))
     }
     fn key(&self) -> Self::Key {
@@ -1176,13 +1107,7 @@ impl TableRow for KaisuRow {
     type Key = (Code, KaisuUnit);
     const COLUMNS: &'static [Col] = COLUMNS_KAISU;
     const KEY_COL: usize = 2;
-    fn parse(
-        ctx: RowCtx<'_>,
-        raw: RawRow,
-        _: TableId,
-        at: TableRowRef,
-        layer: TableLayer,
-    ) -> Result<Self, Error> {
+    fn parse(ctx: RowCtx<'_>, raw: RawRow, _: TableId, at: TableRowRef, layer: TableLayer) -> Result<Self, Error> {
         let f = Fields {
             ctx,
             raw: &raw,
@@ -1209,8 +1134,7 @@ impl TableRow for KaisuRow {
             cols: COLUMNS_KAISU,
         };
         let code = code(&f, 2)?;
-        let unit =
-            KaisuUnit::from_code(number(&f, 4, 3, "算定単位コード (付表1, up to 3 digits)")?);
+        let unit = KaisuUnit::from_code(number(&f, 4, 3, "算定単位コード (付表1, up to 3 digits)")?);
         Ok((code, unit))
     }
     fn key(&self) -> Self::Key {

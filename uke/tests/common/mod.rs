@@ -101,14 +101,7 @@ pub fn re(no: u32, kind: &str, birth: &str) -> String {
 pub fn ho(days: u32, total: u32) -> String {
     rec(
         15,
-        &[
-            "HO",
-            "01010016",
-            "１",
-            "１",
-            &days.to_string(),
-            &total.to_string(),
-        ],
+        &["HO", "01010016", "１", "１", &days.to_string(), &total.to_string()],
     )
 }
 
