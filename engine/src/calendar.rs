@@ -110,7 +110,7 @@ pub fn parse_hhmm(s: &str) -> Option<u16> {
 
 /// 深夜: 22:00–06:00 (R6通知 A000(20)).
 pub fn is_late_night(min: u16) -> bool {
-    min >= 22 * 60 || min < 6 * 60
+    !(6 * 60..22 * 60).contains(&min)
 }
 
 /// The standard 時間外 band: before 08:00 or from 18:00 (Saturday from 12:00) (R6通知 A000(18)).

@@ -12,6 +12,7 @@
 //!   beyond the limit, counted with `history` in date order, are removed.
 //! - A row whose 特例条件 is 1 (the outcome depends on facts the claim does not carry) gives a
 //!   diagnostic instead of a removal.
+//!
 //! Every removal names the table, the file and line, and whether the row is official or from an
 //! override file.
 //!
