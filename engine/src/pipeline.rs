@@ -687,35 +687,19 @@ fn visit(
         );
     }
     for p in std::mem::take(&mut dx.picks) {
-        match set.s.lookup(Code(p.code), d) {
-            Some(row) => {
-                let detail = st.detail(|| p.detail.clone());
-                push_s(
-                    set,
-                    st,
-                    d,
-                    i,
-                    row,
-                    1,
-                    Origin::Derived,
-                    rules::RuleId {
-                        id: p.rule,
-                        source: p.source,
-                    },
-                    detail,
-                    None,
-                    None,
-                );
-            }
-            // e.g. 医療情報・システム基盤整備体制充実加算３ existed only 2023-04 … 2023-12: outside its
-            // validity the 加算 does not exist, and the master says so.
-            None => st.diag(
-                Level::Info,
-                "CODE_NOT_VALID_ON_DATE",
-                format!("{}: {} has no master version valid on {d}; not billed", p.rule, p.code),
-                vp.clone(),
-            ),
-        }
+        push_derived(
+            set,
+            st,
+            d,
+            i,
+            p.code,
+            rules::RuleId {
+                id: p.rule,
+                source: p.source,
+            },
+            &p.detail,
+            &vp,
+        );
     }
     // 注加算 decisions, reconciled with listed add-ons.
     for dec in &decisions {
@@ -924,6 +908,34 @@ fn visit(
         kind.is_some() || explicit_base.is_some(),
     );
     kind
+}
+
+/// Bills a code a rule derived, from the master row valid on `d`; a code without a version on
+/// that date is reported (e.g. 医療情報・システム基盤整備体制充実加算３ existed only 2023-04 … 2023-12:
+/// outside its validity the 加算 does not exist, and the master says so).
+#[allow(clippy::too_many_arguments)]
+fn push_derived(
+    set: &MasterSet,
+    st: &mut St,
+    d: NaiveDate,
+    visit: usize,
+    code: u32,
+    rule: rules::RuleId,
+    why: &str,
+    vp: &str,
+) {
+    match set.s.lookup(Code(code), d) {
+        Some(row) => {
+            let detail = st.detail(|| why.to_string());
+            push_s(set, st, d, visit, row, 1, Origin::Derived, rule, detail, None, None);
+        }
+        None => st.diag(
+            Level::Info,
+            "CODE_NOT_VALID_ON_DATE",
+            format!("{}: {code} has no master version valid on {d}; not billed", rule.id),
+            vp.to_string(),
+        ),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -2372,35 +2384,19 @@ fn touyaku_family(
         );
     }
     for p in picks {
-        match set.s.lookup(Code(p.code), d) {
-            Some(row) => {
-                let detail = st.detail(|| p.why.clone());
-                push_s(
-                    set,
-                    st,
-                    d,
-                    i,
-                    row,
-                    1,
-                    Origin::Derived,
-                    rules::RuleId {
-                        id: p.rule,
-                        source: p.source,
-                    },
-                    detail,
-                    None,
-                    None,
-                );
-            }
-            // e.g. 医療情報・システム基盤整備体制充実加算３ existed only 2023-04 … 2023-12: outside its
-            // validity the 加算 does not exist, and the master says so.
-            None => st.diag(
-                Level::Info,
-                "CODE_NOT_VALID_ON_DATE",
-                format!("{}: {} has no master version valid on {d}; not billed", p.rule, p.code),
-                vp.clone(),
-            ),
-        }
+        push_derived(
+            set,
+            st,
+            d,
+            i,
+            p.code,
+            rules::RuleId {
+                id: p.rule,
+                source: p.source,
+            },
+            &p.why,
+            &vp,
+        );
     }
 }
 
