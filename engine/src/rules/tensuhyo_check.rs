@@ -181,7 +181,7 @@ fn haihan(
         .collect();
     partners.sort_unstable();
     partners.dedup();
-    let mut warned: Vec<(u16, u32)> = Vec::new();
+    let mut warned: Vec<(u32, u32)> = Vec::new();
     for i in 0..slots.len() {
         let Some(ac) = codes[i] else { continue };
         for scope in HaihanScope::ALL {
@@ -221,7 +221,7 @@ fn apply_pair(
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
     codes: &[Option<Code>],
-    warned: &mut Vec<(u16, u32)>,
+    warned: &mut Vec<(u32, u32)>,
     i: usize,
     ac: Code,
     bc: Code,
@@ -305,8 +305,14 @@ fn apply_pair(
     }
 }
 
-fn note(diags: &mut Vec<Diagnostic>, warned: &mut Vec<(u16, u32)>, t: &Tensuhyo, r: &HaihanRow, a: &Line) {
-    let key = (r.meta.at.file, r.meta.at.line);
+fn note(diags: &mut Vec<Diagnostic>, warned: &mut Vec<(u32, u32)>, t: &Tensuhyo, r: &HaihanRow, a: &Line) {
+    // One warning per pair (the tables hold both directions of it).
+    let (lo, hi) = if r.code1 <= r.code2 {
+        (r.code1, r.code2)
+    } else {
+        (r.code2, r.code1)
+    };
+    let key = (lo.0, hi.0);
     if warned.contains(&key) {
         return;
     }
