@@ -6,3 +6,5 @@ mod claims_errors;
 mod uke_claim;
 // santei batch / diff / gen / uke verify through the binary; generator and revision diff through the library.
 mod batch;
+// The santei binary: README's first command on the embedded default, masters show by date.
+mod cli;

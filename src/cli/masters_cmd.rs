@@ -182,7 +182,18 @@ pub fn version_json(set: &MasterSet, v: AnyVersion<'_>) -> Value {
     obj.insert("name".into(), json!(v.name()));
     match v {
         AnyVersion::S(s) => {
-            obj.insert("points".into(), json!(s.row.points.normalize().to_string()));
+            // An integral number of points prints as a JSON integer; otherwise (a percentage or
+            // yen kind with decimals) as the exact decimal text.
+            let p = s.row.points.normalize();
+            let v = if p.fract().is_zero() {
+                p.to_string()
+                    .parse::<i64>()
+                    .map(|n| json!(n))
+                    .unwrap_or_else(|_| json!(p.to_string()))
+            } else {
+                json!(p.to_string())
+            };
+            obj.insert("points".into(), v);
             obj.insert("point_kind".into(), json!(s.row.point_kind));
         }
         AnyVersion::Y(y) => {
