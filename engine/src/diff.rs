@@ -308,7 +308,7 @@ impl LineSide {
             date: l.date,
             points: l.points,
             count: l.count,
-            rule: l.reason.rule.clone(),
+            rule: l.reason.rule.to_string(),
             origin: l.origin,
         }
     }
@@ -472,8 +472,8 @@ pub fn diff_dated(
                 let mut causes = row_causes(old_set, new_set, a, b, old, new);
                 if a.reason.rule != b.reason.rule {
                     causes.push(Cause::Rule {
-                        old_rule: a.reason.rule.clone(),
-                        new_rule: b.reason.rule.clone(),
+                        old_rule: a.reason.rule.to_string(),
+                        new_rule: b.reason.rule.to_string(),
                     });
                 }
                 if a.count != b.count {
@@ -491,7 +491,7 @@ pub fn diff_dated(
                     visit: k.0,
                     code: b.code.clone(),
                     name: b.name.clone(),
-                    section: b.section.clone(),
+                    section: b.section.to_string(),
                     delta: sb.amount() - sa.amount(),
                     old: Some(sa),
                     new: Some(sb),
@@ -510,15 +510,15 @@ pub fn diff_dated(
                 if let Some(r) = removed_on(new, &a.code, nd) {
                     causes.push(Cause::Removed {
                         side: Side::New,
-                        rule: r.reason.rule.clone(),
+                        rule: r.reason.rule.to_string(),
                         reason: r.reason.detail.clone().unwrap_or_default(),
                     });
                 }
                 if causes.is_empty() && a.origin == Origin::Derived {
                     causes.push(Cause::RuleApplies {
                         side: Side::Old,
-                        rule: a.reason.rule.clone(),
-                        source: a.reason.source.clone(),
+                        rule: a.reason.rule.to_string(),
+                        source: a.reason.source.to_string(),
                         detail: a.reason.detail.clone(),
                     });
                 }
@@ -531,7 +531,7 @@ pub fn diff_dated(
                     visit: k.0,
                     code: a.code.clone(),
                     name: a.name.clone(),
-                    section: a.section.clone(),
+                    section: a.section.to_string(),
                     delta: -sa.amount(),
                     old: Some(sa),
                     new: None,
@@ -550,15 +550,15 @@ pub fn diff_dated(
                 if let Some(r) = removed_on(old, &b.code, od) {
                     causes.push(Cause::Removed {
                         side: Side::Old,
-                        rule: r.reason.rule.clone(),
+                        rule: r.reason.rule.to_string(),
                         reason: r.reason.detail.clone().unwrap_or_default(),
                     });
                 }
                 if causes.is_empty() && b.origin == Origin::Derived {
                     causes.push(Cause::RuleApplies {
                         side: Side::New,
-                        rule: b.reason.rule.clone(),
-                        source: b.reason.source.clone(),
+                        rule: b.reason.rule.to_string(),
+                        source: b.reason.source.to_string(),
                         detail: b.reason.detail.clone(),
                     });
                 }
@@ -571,7 +571,7 @@ pub fn diff_dated(
                     visit: k.0,
                     code: b.code.clone(),
                     name: b.name.clone(),
-                    section: b.section.clone(),
+                    section: b.section.to_string(),
                     delta: sb.amount(),
                     old: None,
                     new: Some(sb),

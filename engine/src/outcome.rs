@@ -3,7 +3,11 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+/// Text that is usually a `&'static str` (rule ids, sources, sections) and sometimes built.
+pub type Text = Cow<'static, str>;
 
 /// `"input"` (the claim listed it) or `"derived"` (the engine added it from the facts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,9 +34,9 @@ pub struct MasterRowRef {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// Rule id, e.g. `A000`, `A000-chu-kasan`, `iryo-dx`, `F200`.
-    pub rule: String,
+    pub rule: Text,
     /// The 告示/通知 (or table) the rule implements.
-    pub source: String,
+    pub source: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub master: Option<MasterRowRef>,
     /// Decision details (trace): only when tracing is on.
@@ -50,7 +54,7 @@ pub struct Line {
     pub points: i64,
     pub count: u32,
     /// 診療識別 (two digits).
-    pub section: String,
+    pub section: Text,
     pub origin: Origin,
     pub reason: Reason,
     /// JSON path of the input item, for input lines.

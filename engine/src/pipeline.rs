@@ -372,7 +372,7 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
     for l in &st.lines {
         let p = l.points * l.count as i64;
         total += p;
-        *sections_map.entry(l.section.clone()).or_default() += p;
+        *sections_map.entry(l.section.to_string()).or_default() += p;
     }
     let masters_used = st
         .files
@@ -806,7 +806,7 @@ fn visit(
             .lines
             .iter_mut()
             .rev()
-            .find(|l| l.visit == i && matches!(l.reason.rule.as_str(), "chu-kasan-time-age"))
+            .find(|l| l.visit == i && matches!(l.reason.rule.as_ref(), "chu-kasan-time-age"))
         {
             if let Some(dt) = l.reason.detail.as_mut() {
                 dt.push_str("; ");
@@ -967,7 +967,7 @@ fn push_s(
             0
         }
     };
-    let section = sections::section_of(row.row.sum_target_out).unwrap_or("80").to_string();
+    let section: crate::outcome::Text = sections::section_of(row.row.sum_target_out).unwrap_or("80").into();
     let master = mref(set, &mut st.files, row.origin, row.valid_from, row.valid_to);
     st.billed.push(Billed {
         date: d,
@@ -983,8 +983,8 @@ fn push_s(
         section,
         origin,
         reason: Reason {
-            rule: rule.id.to_string(),
-            source: rule.source.to_string(),
+            rule: rule.id.into(),
+            source: rule.source.into(),
             master: Some(master),
             detail,
         },
@@ -1016,8 +1016,8 @@ fn removed_s(
         count,
         origin,
         reason: Reason {
-            rule: rule.to_string(),
-            source: source.to_string(),
+            rule: rule.to_string().into(),
+            source: source.to_string().into(),
             master: Some(master),
             detail: Some(why),
         },
@@ -2574,8 +2574,8 @@ fn kensa_ladders(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St) {
                         let own = l.points;
                         l.points = if k == last { pts } else { 0 };
                         l.count = 1;
-                        l.reason.rule = rule.clone();
-                        l.reason.source = format!("{} (包括対象検査 col 16 = {g})", ladder.source);
+                        l.reason.rule = rule.clone().into();
+                        l.reason.source = format!("{} (包括対象検査 col 16 = {g})", ladder.source).into();
                         l.reason.detail = Some(if k == last {
                             format!("{n} items on specimen {label}: ladder row '{min}項目以上' = {pts}点 (所定点数にかかわらず); item points {own} not billed")
                         } else {

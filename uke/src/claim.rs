@@ -831,7 +831,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
         for x in &d.removed {
             causes.push(UnitCause::Removed {
                 code: x.code.clone(),
-                rule: x.reason.rule.clone(),
+                rule: x.reason.rule.to_string(),
                 reason: x.reason.detail.clone().unwrap_or_default(),
             });
         }
@@ -913,7 +913,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
         }
         differences.push(Difference {
             date: l.date,
-            section: Some(l.section.clone()),
+            section: Some(l.section.to_string()),
             record: None,
             codes: vec![l.code.clone()],
             recorded: 0,
@@ -921,8 +921,8 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
             causes: vec![UnitCause::ExtraDerived {
                 code: l.code.clone(),
                 name: l.name.clone(),
-                rule: l.reason.rule.clone(),
-                source: l.reason.source.clone(),
+                rule: l.reason.rule.to_string(),
+                source: l.reason.source.to_string(),
             }],
         });
     }

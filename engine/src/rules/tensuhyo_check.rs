@@ -54,7 +54,14 @@ fn in_scope(scope: HaihanScope, a: &Line, b: &Line) -> bool {
     }
 }
 
-fn remove(lines: &mut [Option<Line>], removed: &mut Vec<Removed>, i: usize, rule: &str, source: String, why: String) {
+fn remove(
+    lines: &mut [Option<Line>],
+    removed: &mut Vec<Removed>,
+    i: usize,
+    rule: &'static str,
+    source: String,
+    why: String,
+) {
     if let Some(l) = lines[i].take() {
         removed.push(Removed {
             date: l.date,
@@ -65,7 +72,7 @@ fn remove(lines: &mut [Option<Line>], removed: &mut Vec<Removed>, i: usize, rule
             origin: l.origin,
             reason: Reason {
                 rule: rule.into(),
-                source,
+                source: source.into(),
                 master: l.reason.master,
                 detail: Some(why),
             },
