@@ -37,9 +37,24 @@ impl Code {
     }
 }
 
+impl Code {
+    /// The 9-digit text, without the formatting machinery (hot in result building).
+    pub fn digits(self) -> [u8; 9] {
+        let mut out = [b'0'; 9];
+        let mut n = self.0;
+        for b in out.iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:09}", self.0)
+        let d = self.digits();
+        // The digits are ASCII.
+        f.write_str(std::str::from_utf8(&d).unwrap_or("?????????"))
     }
 }
 
@@ -744,5 +759,17 @@ impl MasterRow for Comment {
     }
     fn name(&self) -> &str {
         &self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn code_text() {
+        assert_eq!(Code(111000110).to_string(), "111000110");
+        assert_eq!(Code(1).to_string(), "000000001");
+        assert_eq!(Code::parse("620000033"), Some(Code(620000033)));
+        assert_eq!(Code::parse("62000003"), None);
     }
 }
