@@ -8,3 +8,5 @@ mod uke_claim;
 mod batch;
 // The santei binary: README's first command on the embedded default, masters show by date.
 mod cli;
+// The 電子点数表 override layer through the engine: an override file switches off a 背反 pair.
+mod tensuhyo_engine;
