@@ -812,3 +812,643 @@ fn tokutei_kanri_after_first_visit_month() {
     assert_eq!(lines(&o, "113001810")[0].date.to_string(), "2024-07-25");
     assert_total(&o, 225);
 }
+
+// ---------------------------------------------------------------------------------------------
+// More 薬剤 conversion at real 薬価 (R6告示 F200: 15円以下 1点, 15円を超える場合は 10円又はその端数を増すごとに1点;
+// y_ALL20240531 col 12). Units: 内服 1剤1日分, 屯服 1回分, 外用 1調剤 (rules.md §4.3, §4.6).
+
+/// 五捨五超入 at exact x.5 and at x.x5 (1日分 each, one 剤 per rp):
+/// a プロマックＤ錠７５ 620004044 17.50×2 = 35.00円 → 1+⌈2.0⌉ = 3 (3.5 goes down);
+/// b ツムラ柴苓湯 615101435 45.00×9 = 405.00円 → 1+⌈39.0⌉ = 40 (40.5 goes down);
+/// c ツムラ補中益気湯 615101503 22.50×7.5 = 168.75円 → 1+⌈15.375⌉ = 17;
+/// d 615101503 22.50×3 = 67.50円 → 1+⌈5.25⌉ = 7;
+/// e 615101435 45.00 + ムコダイン錠５００ 610407447 10.10 = 55.10円 → 1+⌈4.01⌉ = 6 (just above the 55円 step).
+/// Drugs 73; 4 種類 (< 7) → 処方料 120001210 42; 調剤料 120000710 11. Total 126.
+#[test]
+fn naifuku_half_yen_steps() {
+    let e = eng!();
+    let it =
+        |code: &str, q: f64, rp: &str| json!({"code": code, "quantity": q, "days": 1, "rp": rp, "usage": "internal"});
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([
+                    it("620004044", 2.0, "a"),
+                    it("615101435", 9.0, "b"),
+                    it("615101503", 7.5, "c"),
+                    it("615101503", 3.0, "d"),
+                    it("615101435", 1.0, "e"),
+                    it("610407447", 1.0, "e")
+                ]),
+            )],
+        ),
+    );
+    let pts: Vec<i64> = o
+        .lines
+        .iter()
+        .filter(|l| l.section == "21" && l.code.starts_with('6'))
+        .map(|l| l.points)
+        .collect();
+    assert_eq!(pts.iter().sum::<i64>(), 73, "{}", dump(&o));
+    assert_eq!(lines(&o, "620004044")[0].points, 3);
+    assert_eq!(lines(&o, "120001210").len(), 1);
+    assert_total(&o, 126);
+}
+
+/// 頓服 per 1回分 × 回数 (R6告示 F200; F000 1: 屯服 counts with 内服 for 調剤料 11, once per 処方):
+/// 頓服 ロキソニン 620098801 10.10×2 = 20.20円 → 2 × 10回 = 20; 内服 ムコダイン錠５００ 610407447 10.10×3 =
+/// 30.30円 → 3 × 5日 = 15. 処方料 42 + 調剤料 11 (one line). Total 88.
+#[test]
+fn tonpuku_per_dose() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([
+                    {"code": "620098801", "quantity": 2, "days": 10, "rp": "t", "usage": "as_needed"},
+                    {"code": "610407447", "quantity": 3, "days": 5, "rp": "1", "usage": "internal"}
+                ]),
+            )],
+        ),
+    );
+    let t = lines(&o, "620098801");
+    assert_eq!((t[0].points, t[0].count), (2, 10), "{}", dump(&o));
+    assert_eq!(lines(&o, "120000710").len(), 1);
+    assert!(lines(&o, "120001010").is_empty());
+    assert_total(&o, 88);
+}
+
+/// 外用 per 1調剤 (R6告示 F200; F000 2 外用 調剤料 8 (120001010) once per 処方): モーラステープＬ４０ 620007804
+/// 28.60×14枚 = 400.40円 → 1+⌈38.54⌉ = 40; ヒルドイドソフト軟膏 620009048 18.50×25g = 462.50円 →
+/// 1+⌈44.75⌉ = 46 (46.25). Drugs 86 + 処方料 42 + 調剤料（外用） 8. Total 136.
+#[test]
+fn gaiyo_per_chozai() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([
+                    {"code": "620007804", "quantity": 14, "rp": "g1", "usage": "external"},
+                    {"code": "620009048", "quantity": 25, "rp": "g2", "usage": "external"}
+                ]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "620007804")[0].points, 40, "{}", dump(&o));
+    assert_eq!(lines(&o, "620009048")[0].points, 46);
+    assert_eq!(lines(&o, "120001010").len(), 1);
+    assert!(lines(&o, "120000710").is_empty());
+    assert_total(&o, 136);
+}
+
+/// 外用 below 15円 still 1点 under F200 (unlike J300): ロキソニンテープ５０ｍｇ 620007812 12.90×1 = 12.90円 → 1;
+/// + 処方料 42 + 調剤料（外用） 8. Total 51.
+#[test]
+fn gaiyo_floor_one_point() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([{"code": "620007812", "quantity": 1, "rp": "g", "usage": "external"}]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "620007812")[0].points, 1, "{}", dump(&o));
+    assert_eq!(lines(&o, "620007812")[0].reason.rule, "F200");
+    assert_total(&o, 51);
+}
+
+/// 内服 + 外用 in one 処方 → both 調剤料 (R6告示 F000 1 11 + 2 8): ムコダイン錠５００ 10.10×3 = 30.30円 → 3 × 7日
+/// = 21; リンデロン－ＶＧ軟膏 662640418 27.70×5g = 138.50円 → 1+⌈12.35⌉ = 14. + 処方料 42. Total 96.
+#[test]
+fn naifuku_and_gaiyo_two_chozai() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([
+                    {"code": "610407447", "quantity": 3, "days": 7, "rp": "1", "usage": "internal"},
+                    {"code": "662640418", "quantity": 5, "rp": "g", "usage": "external"}
+                ]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "120000710").len(), 1, "{}", dump(&o));
+    assert_eq!(lines(&o, "120001010").len(), 1);
+    assert_eq!(lines(&o, "662640418")[0].points, 14);
+    assert_total(&o, 96);
+}
+
+/// 7 銘柄 in one 内服 剤 of ≤ 205円 count as one 種類 (R6通知 F200(6)): 620098801 10.10 + 620452801 10.10 +
+/// 610407447 10.10 + マグミット 610463198 5.70 + 610443053 5.70 + アムロジピン「サワイ」 620007870 10.10 + カロナール
+/// 620000033 7.00 = 58.80円 → 1+⌈4.38⌉ = 6 × 14日 = 84; no 90/100; 処方料 その他 42 + 調剤料 11 → 137.
+/// 院外: 処方箋料 その他 120002910 60 (not 7種類以上 32).
+fn seven_cheap() -> Value {
+    let codes = [
+        "620098801",
+        "620452801",
+        "610407447",
+        "610463198",
+        "610443053",
+        "620007870",
+        "620000033",
+    ];
+    Value::Array(
+        codes
+            .iter()
+            .map(|c| json!({"code": c, "quantity": 1, "days": 14, "rp": "1", "usage": "internal"}))
+            .collect(),
+    )
+}
+
+#[test]
+fn seven_brands_under_205_yen_in_house() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("in_house"), seven_cheap())]),
+    );
+    assert!(lines(&o, "630010002").is_empty(), "{}", dump(&o));
+    assert_eq!(lines(&o, "120001210").len(), 1);
+    assert_total(&o, 137);
+}
+
+#[test]
+fn seven_brands_under_205_yen_outside() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(adult(), vec![visit("2024-07-10", Some("outside"), seven_cheap())]),
+    );
+    assert_eq!(lines(&o, "120002910").len(), 1, "{}", dump(&o));
+    assert_total(&o, 60);
+}
+
+/// 処方箋料 乳幼児加算 (R6告示 F400注3, <3歳, 120002470 3; 年齢加算 上限 3): 院外 カロナール, born 2022-07-11 → on
+/// 2024-07-10 aged 2 → 60 + 3 = 63; born 2021-07-10 → third birthday on the service date → 60.
+#[test]
+fn shohosen_infant_and_third_birthday() {
+    let e = eng!();
+    let c = |birth: &str| {
+        claim(
+            json!({"birth_date": birth}),
+            vec![visit(
+                "2024-07-10",
+                Some("outside"),
+                json!([{"code": "620000033", "quantity": 1, "days": 3, "rp": "1", "usage": "internal"}]),
+            )],
+        )
+    };
+    let o = calc(e, c("2022-07-11"));
+    assert_eq!(lines(&o, "120002470").len(), 1, "{}", dump(&o));
+    assert_total(&o, 63);
+    let o = calc(e, c("2021-07-10"));
+    assert!(lines(&o, "120002470").is_empty(), "{}", dump(&o));
+    assert_total(&o, 60);
+}
+
+/// 処方料 乳幼児加算 at the age-3 boundary (R6告示 F100注3, 120002170): born 2021-07-10, service 2024-07-10 →
+/// 3歳 → no 加算: カロナール 1 × 3 = 3 + 42 + 11 = 56.
+#[test]
+fn shoho_no_infant_at_three() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!({"birth_date": "2021-07-10"}),
+            vec![visit(
+                "2024-07-10",
+                Some("in_house"),
+                json!([{"code": "620000033", "quantity": 1, "days": 3, "rp": "1", "usage": "internal"}]),
+            )],
+        ),
+    );
+    assert!(lines(&o, "120002170").is_empty(), "{}", dump(&o));
+    assert_total(&o, 56);
+}
+
+/// 特定疾患処方管理加算（処方箋料） (R6告示 F400注5, 120005710 56, 月1回, 28日以上): 院外 ジャヌビア 28日 on 07-03
+/// and 07-31 → 処方箋料 60 + 60 and one 加算 56. Total 176.
+#[test]
+fn shohosen_tokutei_once_a_month() {
+    let e = eng!();
+    let p = json!({"birth_date": "1960-01-01", "tokutei_shikkan": true});
+    let v = |d: &str| {
+        visit(
+            d,
+            Some("outside"),
+            json!([{"code": "621951001", "quantity": 1, "days": 28, "rp": "1", "usage": "internal"}]),
+        )
+    };
+    let o = calc(e, claim(p, vec![v("2024-07-03"), v("2024-07-31")]));
+    assert_eq!(lines(&o, "120005710").len(), 1, "{}", dump(&o));
+    assert_eq!(lines(&o, "120002910").len(), 2);
+    assert_total(&o, 176);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other 包括 ladders (rules.md §3.2; R6告示 D006注, D008注, D009注2, D013注, D014注1), members found by
+// s_ALL20240531 col 16, with their D026 判断料 (col 51: D006 → 2 血液学的 125 (160061810); D008, D009 → 4
+// 生化学的（２） 144 (160062010); D013, D014 → 5 免疫学的 144 (160062110)).
+
+/// All `codes` on one date (one blood draw); checks the total and a single 判断料 `handan`.
+fn ladder_case(codes: &[&str], handan: &str, want: i64) {
+    let e = eng!();
+    let items: Vec<Value> = codes.iter().map(|c| json!({"code": c})).collect();
+    let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, Value::Array(items))]));
+    assert_eq!(lines(&o, handan).len(), 1, "one 判断料\n{}", dump(&o));
+    assert_total(&o, want);
+}
+
+/// D008 (col 16 = 2): ＦＳＨ 160032910 105, ＧＨ 160031910 105, ＣＰＲ 160033010 105, ＦＴ３ 160033210 121,
+/// ＦＴ４ 160033310 121, カルシトニン 160033610 130, テストステロン 160033910 119, カテコールアミン 160033510 184.
+const D008_ITEMS: [&str; 8] = [
+    "160032910",
+    "160031910",
+    "160033010",
+    "160033210",
+    "160033310",
+    "160033610",
+    "160033910",
+    "160033510",
+];
+
+/// D008 2 items: below the ladder, 105 + 105 = 210 + 144 = 354.
+#[test]
+fn d008_2_items() {
+    ladder_case(&D008_ITEMS[..2], "160062010", 354);
+}
+/// D008 3 items: 3–5項目 410 + 144 = 554.
+#[test]
+fn d008_3_items() {
+    ladder_case(&D008_ITEMS[..3], "160062010", 554);
+}
+/// D008 5 items: still 410 + 144 = 554.
+#[test]
+fn d008_5_items() {
+    ladder_case(&D008_ITEMS[..5], "160062010", 554);
+}
+/// D008 6 items: 6–7項目 623 + 144 = 767.
+#[test]
+fn d008_6_items() {
+    ladder_case(&D008_ITEMS[..6], "160062010", 767);
+}
+/// D008 7 items: 623 + 144 = 767.
+#[test]
+fn d008_7_items() {
+    ladder_case(&D008_ITEMS[..7], "160062010", 767);
+}
+/// D008 8 items: 8項目以上 900 + 144 = 1,044.
+#[test]
+fn d008_8_items() {
+    ladder_case(&D008_ITEMS[..8], "160062010", 1044);
+}
+
+/// D009 (col 16 = 5): ＣＥＡ 160036510 99, ＡＦＰ 160036710 98, ＣＡ１９－９ 160037210 121.
+const D009_ITEMS: [&str; 3] = ["160036510", "160036710", "160037210"];
+
+/// D009 1 item: 99 + 144 = 243.
+#[test]
+fn d009_1_item() {
+    ladder_case(&D009_ITEMS[..1], "160062010", 243);
+}
+/// D009 2 items: 「所定点数にかかわらず」 230 (the sum would be 197) + 144 = 374.
+#[test]
+fn d009_2_items() {
+    ladder_case(&D009_ITEMS[..2], "160062010", 374);
+}
+/// D009 3 items: 290 (sum 318) + 144 = 434.
+#[test]
+fn d009_3_items() {
+    ladder_case(&D009_ITEMS[..3], "160062010", 434);
+}
+
+/// D008 3 items (410) and D009 2 items (230) the same day: both groups report to 生化学的検査（２）判断料 → one
+/// 144. Total 784.
+#[test]
+fn d008_and_d009_share_one_handan() {
+    let mut codes: Vec<&str> = D008_ITEMS[..3].to_vec();
+    codes.extend_from_slice(&D009_ITEMS[..2]);
+    ladder_case(&codes, "160062010", 784);
+}
+
+/// D006 (col 16 = 6): ＶＷＦ活性 160015310 126, ＰＩＣ 160015810 150, ＰＦ４ 160016710 173, 凝固因子（第２因子）
+/// 160015910 223, 凝固因子（第５因子） 160016010 223; 血液学的検査判断料 125.
+const D006_ITEMS: [&str; 5] = ["160015310", "160015810", "160016710", "160015910", "160016010"];
+
+/// D006 2 items: 126 + 150 = 276 + 125 = 401.
+#[test]
+fn d006_2_items() {
+    ladder_case(&D006_ITEMS[..2], "160061810", 401);
+}
+/// D006 3 items: 3–4項目 530 (sum 449) + 125 = 655.
+#[test]
+fn d006_3_items() {
+    ladder_case(&D006_ITEMS[..3], "160061810", 655);
+}
+/// D006 4 items: 530 + 125 = 655.
+#[test]
+fn d006_4_items() {
+    ladder_case(&D006_ITEMS[..4], "160061810", 655);
+}
+/// D006 5 items: 5項目以上 722 + 125 = 847.
+#[test]
+fn d006_5_items() {
+    ladder_case(&D006_ITEMS[..5], "160061810", 847);
+}
+
+/// D006 3 items on 07-01 and again on 07-15: two collections → 530 + 530, 判断料 once a month (D026注1) 125.
+/// Total 1,185.
+#[test]
+fn d006_two_dates_one_handan() {
+    let e = eng!();
+    let items: Vec<Value> = D006_ITEMS[..3].iter().map(|c| json!({"code": c})).collect();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![
+                visit("2024-07-01", None, Value::Array(items.clone())),
+                visit("2024-07-15", None, Value::Array(items)),
+            ],
+        ),
+    );
+    assert_eq!(lines(&o, "160061810").len(), 1, "{}", dump(&o));
+    assert_total(&o, 1185);
+}
+
+/// D013 (col 16 = 3): ＨＢｓ抗原 160049210 88, ＨＢｓ抗体 160049510 88, ＨＢｅ抗原 160050010 98, ＨＢｅ抗体
+/// 160050110 98, ＨＡ抗体 160120810 146; 免疫学的検査判断料 144.
+const D013_ITEMS: [&str; 5] = ["160049210", "160049510", "160050010", "160050110", "160120810"];
+
+/// D013 2 items: 88 + 88 = 176 + 144 = 320.
+#[test]
+fn d013_2_items() {
+    ladder_case(&D013_ITEMS[..2], "160062110", 320);
+}
+/// D013 3 items: 290 (sum 274) + 144 = 434.
+#[test]
+fn d013_3_items() {
+    ladder_case(&D013_ITEMS[..3], "160062110", 434);
+}
+/// D013 4 items: 360 + 144 = 504.
+#[test]
+fn d013_4_items() {
+    ladder_case(&D013_ITEMS[..4], "160062110", 504);
+}
+/// D013 5 items: 5項目以上 425 + 144 = 569.
+#[test]
+fn d013_5_items() {
+    ladder_case(&D013_ITEMS[..5], "160062110", 569);
+}
+
+/// D013 on two labelled specimens the same day (「患者から１回に採取した血液」 per collection): "am" 3 items → 290;
+/// "pm" ＨＢｅ抗体 98 + ＨＡ抗体 146 = 244 (below the ladder); 判断料 144. Total 678.
+#[test]
+fn d013_two_specimens() {
+    let e = eng!();
+    let items: Vec<Value> = D013_ITEMS
+        .iter()
+        .enumerate()
+        .map(|(k, c)| json!({"code": c, "specimen": if k < 3 { "am" } else { "pm" }}))
+        .collect();
+    let o = calc(e, claim(adult(), vec![visit("2024-07-10", None, Value::Array(items))]));
+    assert_eq!(lines(&o, "160062110").len(), 1, "{}", dump(&o));
+    assert_total(&o, 678);
+}
+
+/// D014 (col 16 = 7): 抗ＲＮＰ抗体定性 160145510 144, 抗Ｓｍ抗体定性 160145710 147, 抗ＳＳ－Ａ／Ｒｏ抗体定性
+/// 160145910 161; 免疫学的検査判断料 144.
+const D014_ITEMS: [&str; 3] = ["160145510", "160145710", "160145910"];
+
+/// D014 1 item: 144 + 144 = 288.
+#[test]
+fn d014_1_item() {
+    ladder_case(&D014_ITEMS[..1], "160062110", 288);
+}
+/// D014 2 items: 320 (sum 291) + 144 = 464.
+#[test]
+fn d014_2_items() {
+    ladder_case(&D014_ITEMS[..2], "160062110", 464);
+}
+/// D014 3 items: 3項目以上 490 + 144 = 634.
+#[test]
+fn d014_3_items() {
+    ladder_case(&D014_ITEMS[..3], "160062110", 634);
+}
+
+/// Four 判断料 groups on one visit (D026注1, one each): 末梢血液一般 160008010 21 (血液学的 125), ＣＲＰ 160054710 16
+/// (免疫学的 144), グルコース 160019410 11 (生化学的（１） 144), 尿沈渣（鏡検法） 160005010 27 (尿・糞便等 160061710
+/// 34). 75 + 447 = 522.
+#[test]
+fn four_handan_groups() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "160008010"}, {"code": "160054710"}, {"code": "160019410"}, {"code": "160005010"}]),
+            )],
+        ),
+    );
+    for h in ["160061810", "160062110", "160061910", "160061710"] {
+        assert_eq!(lines(&o, h).len(), 1, "{h}\n{}", dump(&o));
+    }
+    assert_total(&o, 522);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 外来診療料 (A002注6) bundling with the 判断料 still billed (A002 通知)
+
+fn gairai_claim(items: Value) -> Value {
+    json!({
+        "facility": {"kind": "hospital", "beds": 250},
+        "patient": adult(),
+        "visits": [{"date": "2024-07-10", "time": "10:00", "kind": "revisit", "items": items}]
+    })
+}
+
+/// 外来診療料 112011310 76; 尿蛋白 160000410 (D001, 7), 尿沈渣（鏡検法） 160005010 (D002, 27) and 末梢血液一般
+/// 160008010 (D005, 21) bundled (注6 イ, ハ); 尿・糞便等検査判断料 34 and 血液学的検査判断料 125 still billed.
+/// Total 76 + 34 + 125 = 235.
+#[test]
+fn gairai_urine_and_cbc_bundled_handan_billed() {
+    let e = eng!();
+    let o = calc(
+        e,
+        gairai_claim(json!([{"code": "160000410"}, {"code": "160005010"}, {"code": "160008010"}])),
+    );
+    assert_eq!(
+        o.removed.iter().filter(|r| r.reason.rule == "A002-hokatsu").count(),
+        3,
+        "{}",
+        dump(&o)
+    );
+    assert_eq!(lines(&o, "160061710").len(), 1);
+    assert_eq!(lines(&o, "160061810").len(), 1);
+    assert_total(&o, 235);
+}
+
+/// 外来診療料 with 尿一般 160000310 (D000) alone: bundled, and D000 does not trigger the 尿・糞便等検査判断料
+/// (D026注2; master 判断区分 0). Total 76.
+#[test]
+fn gairai_d000_alone_no_handan() {
+    let e = eng!();
+    let o = calc(e, gairai_claim(json!([{"code": "160000310"}])));
+    assert_eq!(removed(&o, "160000310").len(), 1, "{}", dump(&o));
+    assert!(lines(&o, "160061710").is_empty());
+    assert_total(&o, 76);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 注射 (R6告示 G000/G001/G004 手技; G100 薬剤: 15円以下 1点, 以降 10円又はその端数ごとに1点; G200 材料 ÷10 四捨五入)
+
+/// 皮内、皮下及び筋肉内注射 130000510 25 + メチコバール注射液５００μｇ 643130224 98.00円 → 1+⌈8.3⌉ = 10. Total 35.
+#[test]
+fn chusha_hikin() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "130000510", "rp": "i"}, {"code": "643130224", "quantity": 1, "rp": "i"}]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "643130224")[0].points, 10, "{}", dump(&o));
+    assert_eq!(lines(&o, "643130224")[0].reason.rule, "G100");
+    assert_total(&o, 35);
+}
+
+/// 静脈内注射 130003510 37 + ブスコパン注２０ｍｇ 620008918 59.00円 → 1+⌈4.4⌉ = 6 + 在宅中心静脈栄養用輸液セット
+/// 710010070 419.00円 ×2 = 838円 → 83.8 → 84 (G200, 四捨五入 on the total). Total 127.
+#[test]
+fn chusha_iv_with_two_materials() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "130003510", "rp": "i"}, {"code": "620008918", "quantity": 1, "rp": "i"}, {"code": "710010070", "quantity": 2, "rp": "i"}]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "620008918")[0].points, 6, "{}", dump(&o));
+    assert_eq!(
+        lines(&o, "710010070")
+            .iter()
+            .map(|l| l.points * l.count as i64)
+            .sum::<i64>(),
+        84
+    );
+    assert_total(&o, 127);
+}
+
+/// 点滴注射（6歳以上 500mL以上） 130003810 102 with two drugs in one 1回分 (G100: priced together):
+/// ソルデム３Ａ輸液５００ｍＬ 620007344 176.00 + アセリオ静注液１０００ｍｇバッグ 622525501 304.00 = 480.00円 →
+/// 1+⌈46.5⌉ = 48. Total 150.
+#[test]
+fn tenteki_two_drugs_one_dose() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "130003810", "rp": "d"}, {"code": "620007344", "quantity": 1, "rp": "d"}, {"code": "622525501", "quantity": 1, "rp": "d"}]),
+            )],
+        ),
+    );
+    let drug: i64 = o
+        .lines
+        .iter()
+        .filter(|l| l.code == "620007344" || l.code == "622525501")
+        .map(|l| l.points * l.count as i64)
+        .sum();
+    assert_eq!(drug, 48, "{}", dump(&o));
+    assert_total(&o, 150);
+}
+
+/// 点滴注射（その他）（入院外） 130009310 53 + ソルデム３Ａ輸液２００ｍＬ 620007343 173.00円 → 1+⌈15.8⌉ = 17.
+/// Total 70.
+#[test]
+fn tenteki_sonota() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                json!([{"code": "130009310", "rp": "d"}, {"code": "620007343", "quantity": 1, "rp": "d"}]),
+            )],
+        ),
+    );
+    assert_eq!(lines(&o, "620007343")[0].points, 17, "{}", dump(&o));
+    assert_total(&o, 70);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 処置 drugs (R6告示 J300: 15円以下 算定しない; 15円超 1+⌈(円−15)/10⌉)
+
+/// 創傷処置（100cm²未満） 140000610 52 on two days: day 1 with リンデロン－ＶＧ軟膏 662640418 27.70×1 = 27.70円 →
+/// 1+⌈1.27⌉ = 3; day 2 with ヒルドイドソフト軟膏 620009048 18.50×0.8 = 14.80円 → 0 (J300). Total 55 + 52 = 107.
+#[test]
+fn shochi_drug_above_and_below_15() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            adult(),
+            vec![
+                visit(
+                    "2024-07-10",
+                    None,
+                    json!([{"code": "140000610", "rp": "s"}, {"code": "662640418", "quantity": 1, "rp": "s"}]),
+                ),
+                visit(
+                    "2024-07-11",
+                    None,
+                    json!([{"code": "140000610", "rp": "s"}, {"code": "620009048", "quantity": 0.8, "rp": "s"}]),
+                ),
+            ],
+        ),
+    );
+    assert_eq!(lines(&o, "662640418")[0].points, 3, "{}", dump(&o));
+    assert_eq!(lines(&o, "662640418")[0].reason.rule, "J300");
+    let h = lines(&o, "620009048");
+    assert!(h.is_empty() || h[0].points == 0, "{}", dump(&o));
+    assert_total(&o, 107);
+}
