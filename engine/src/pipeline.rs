@@ -800,7 +800,6 @@ fn visit(
             }
         }
     }
-    let _ = &class_why;
     if st.trace {
         if let Some(l) = st
             .lines

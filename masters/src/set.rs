@@ -356,7 +356,6 @@ fn file_name(path: &str) -> String {
 fn parse_file(
     src: &Source,
     ni: &NameInfo,
-    file_idx: u16,
     collect_all: bool,
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<Parsed, Error> {
@@ -489,7 +488,6 @@ fn parse_file(
         sha256: fb.sha256,
         member: fb.member,
     };
-    let _ = file_idx;
     Ok(Parsed { info, rows })
 }
 
@@ -776,8 +774,7 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
                 continue;
             }
         };
-        let idx = parsed.len() as u16;
-        match parse_file(src, &ni, idx, collect_all, &mut sink) {
+        match parse_file(src, &ni, collect_all, &mut sink) {
             Ok(p) => {
                 if let Some(prev) = seen_sha.get(&p.info.sha256) {
                     not_used.push(NotUsed {
