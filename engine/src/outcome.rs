@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Text that is usually a `&'static str` (rule ids, sources, sections) and sometimes built.
 pub type Text = Cow<'static, str>;
@@ -49,7 +50,8 @@ pub struct Reason {
 pub struct Line {
     pub date: NaiveDate,
     pub code: String,
-    pub name: String,
+    /// The master row's name (shared with the row, not copied).
+    pub name: Arc<str>,
     /// Integer points of one unit.
     pub points: i64,
     pub count: u32,
@@ -72,7 +74,7 @@ pub struct Line {
 pub struct Removed {
     pub date: NaiveDate,
     pub code: String,
-    pub name: String,
+    pub name: Arc<str>,
     pub points: i64,
     pub count: u32,
     pub origin: Origin,

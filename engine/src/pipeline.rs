@@ -976,7 +976,7 @@ fn push_s(
     st.lines.push(Line {
         date: d,
         code: row.row.code.to_string(),
-        name: row.row.name.to_string(),
+        name: row.row.name.clone(),
         points,
         count,
         section,
@@ -1010,7 +1010,7 @@ fn removed_s(
     st.removed.push(Removed {
         date: d,
         code: row.row.code.to_string(),
-        name: row.row.name.to_string(),
+        name: row.row.name.clone(),
         points: procedure_points(&row.row).unwrap_or(0),
         count,
         origin,
@@ -1428,7 +1428,7 @@ fn price_items(
                     st.removed.push(Removed {
                         date: d,
                         code: t.row.code.to_string(),
-                        name: t.row.name.to_string(),
+                        name: t.row.name.clone(),
                         points: pricing::material_points(t.row.price, q, t.row.calc_kind),
                         count: 1,
                         origin: Origin::Input,
@@ -1461,7 +1461,7 @@ fn price_items(
                 st.lines.push(Line {
                     date: d,
                     code: t.row.code.to_string(),
-                    name: t.row.name.to_string(),
+                    name: t.row.name.clone(),
                     points: pts,
                     count: 1,
                     section: section.into(),
@@ -1489,7 +1489,7 @@ fn price_items(
                 st.lines.push(Line {
                     date: d,
                     code: c.row.code.to_string(),
-                    name: c.row.text.to_string(),
+                    name: c.row.text.clone(),
                     points: 0,
                     count: 1,
                     section,
@@ -1908,7 +1908,7 @@ fn price_drugs<'a, 'm>(
                 st.removed.push(Removed {
                     date: d,
                     code: y.row.code.to_string(),
-                    name: y.row.name.to_string(),
+                    name: y.row.name.clone(),
                     points: if last { pts } else { 0 },
                     count: g.count,
                     origin: Origin::Input,
@@ -1930,7 +1930,7 @@ fn price_drugs<'a, 'm>(
             st.lines.push(Line {
                 date: d,
                 code: y.row.code.to_string(),
-                name: y.row.name.to_string(),
+                name: y.row.name.clone(),
                 points: if last { pts } else { 0 },
                 count: g.count,
                 section: g.section.into(),
@@ -1959,7 +1959,7 @@ fn price_drugs<'a, 'm>(
             st.lines.push(Line {
                 date: d,
                 code: y.row.code.to_string(),
-                name: y.row.name.to_string(),
+                name: y.row.name.clone(),
                 points: 0,
                 count: 1,
                 section: "21".into(),

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// A 9-digit master code (診療行為コード, 医薬品コード, 特定器材コード, コメントコード).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -319,8 +320,8 @@ pub struct AgeKasan {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Procedure {
     pub code: Code,
-    /// 省略漢字名称 (col 5): the name printed on receipts.
-    pub name: Box<str>,
+    /// 省略漢字名称 (col 5): the name printed on receipts (shared with result lines).
+    pub name: Arc<str>,
     /// 基本漢字名称 (col 113).
     pub basic_name: Box<str>,
     /// データ規格コード (col 8).
@@ -456,7 +457,7 @@ impl Procedure {
         }
         Ok(Procedure {
             code,
-            name: f.required(5)?.into(),
+            name: Arc::from(f.required(5)?),
             basic_name: f.text(113),
             unit_code: f.int(8)? as u16,
             unit_name: f.text(10),
@@ -538,7 +539,7 @@ pub enum DosageForm {
 pub struct Drug {
     pub code: Code,
     /// 漢字名称 (col 5).
-    pub name: Box<str>,
+    pub name: Arc<str>,
     pub basic_name: Box<str>,
     pub unit_code: u16,
     pub unit_name: Box<str>,
@@ -587,7 +588,7 @@ impl Drug {
         };
         Ok(Drug {
             code: Kind::Y.key(ctx, raw)?,
-            name: f.required(5)?.into(),
+            name: Arc::from(f.required(5)?),
             basic_name: f.text(35),
             unit_code: f.int(8)? as u16,
             unit_name: f.text(10),
@@ -614,7 +615,7 @@ impl Drug {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Material {
     pub code: Code,
-    pub name: Box<str>,
+    pub name: Arc<str>,
     pub basic_name: Box<str>,
     pub unit_code: u16,
     pub unit_name: Box<str>,
@@ -646,7 +647,7 @@ impl Material {
         };
         Ok(Material {
             code: Kind::T.key(ctx, raw)?,
-            name: f.required(5)?.into(),
+            name: Arc::from(f.required(5)?),
             basic_name: f.text(37),
             unit_code: f.int(8)? as u16,
             unit_name: f.text(10),
@@ -675,7 +676,7 @@ pub struct Comment {
     /// 一連番号 (col 5).
     pub serial: u32,
     /// コメント文 漢字名称 (col 7); empty for patterns 10 and 90.
-    pub text: Box<str>,
+    pub text: Arc<str>,
     /// レセプト編集情報①–④ (cols 10–17): (カラム位置, 桁数), the used ones.
     pub edits: Vec<(u16, u16)>,
     /// 選択式コメント識別 (col 20).
@@ -712,7 +713,7 @@ impl Comment {
             code,
             pattern: f.flag(4)?,
             serial: f.int(5)?,
-            text: f.text(7),
+            text: Arc::from(f.str(7)),
             edits,
             selectable: f.flag(20)?,
             valid_from: f.date(21)?,

@@ -920,7 +920,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
             recalculated: amount,
             causes: vec![UnitCause::ExtraDerived {
                 code: l.code.clone(),
-                name: l.name.clone(),
+                name: l.name.to_string(),
                 rule: l.reason.rule.to_string(),
                 source: l.reason.source.to_string(),
             }],
