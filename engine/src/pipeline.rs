@@ -568,7 +568,8 @@ fn visit(
         let AnyVersion::S(row) = it.v else { continue };
         consumed[it.idx] = true;
         let same = dx.picks.iter().position(|p| p.code == it.code.0);
-        let fam_dx = iryo_dx::DX_CODES.contains(&it.code.0) || iryo_dx::DENSHI_SHOSHIN.contains(&it.code.0);
+        let group = iryo_dx::limit_group(it.code.0).unwrap_or(iryo_dx::JOHO_CODES);
+        let in_group = |c: u32| group.contains(&c);
         if kind.is_none_or(|k| k.second_dept() || k == BaseKind::Phone) {
             removed_s(
                 set,
@@ -584,9 +585,8 @@ fn visit(
             );
             continue;
         }
-        let fam_codes: &[u32] = if fam_dx { iryo_dx::DX_CODES } else { iryo_dx::JOHO_CODES };
         if same.is_none() {
-            if let Some(b) = monthly::already_billed(fam_codes, d, monthly::Window::Month, &ctx.history, &st.billed) {
+            if let Some(b) = monthly::already_billed(group, d, monthly::Window::Month, &ctx.history, &st.billed) {
                 removed_s(
                     set,
                     st,
@@ -640,14 +640,10 @@ fn visit(
                 let facts: Vec<String> = dx
                     .picks
                     .iter()
-                    .filter(|p| {
-                        (iryo_dx::DX_CODES.contains(&p.code) || iryo_dx::DENSHI_SHOSHIN.contains(&p.code)) == fam_dx
-                    })
+                    .filter(|p| in_group(p.code))
                     .map(|p| p.code.to_string())
                     .collect();
-                dx.picks.retain(|p| {
-                    (iryo_dx::DX_CODES.contains(&p.code) || iryo_dx::DENSHI_SHOSHIN.contains(&p.code)) != fam_dx
-                });
+                dx.picks.retain(|p| !in_group(p.code));
                 st.diag(
                     Level::Warning,
                     "DX_EXPLICIT_DIFFERS",

@@ -130,7 +130,17 @@ pub const DENSHI_SAISHIN: u32 = 112709570;
 
 /// Whether a code belongs to the family this module decides.
 pub fn is_family(code: u32) -> bool {
-    JOHO_CODES.contains(&code) || DX_CODES.contains(&code) || DENSHI_SHOSHIN.contains(&code) || code == DENSHI_SAISHIN
+    limit_group(code).is_some()
+}
+
+/// The codes that share one 月1回 with `code` (the group it is counted in), if it is a family code:
+/// 医療情報取得加算 and predecessors, 医療ＤＸ推進体制整備加算 (every tier), 電子的診療情報連携体制整備加算
+/// 初診 (every tier) and 再診 (kept apart, rules.md §2.5 L).
+pub fn limit_group(code: u32) -> Option<&'static [u32]> {
+    const SAISHIN: &[u32] = &[DENSHI_SAISHIN];
+    [JOHO_CODES, DX_CODES, &DENSHI_SHOSHIN[..], SAISHIN]
+        .into_iter()
+        .find(|g| g.contains(&code))
 }
 
 /// マイナ保険証利用率 thresholds (percent) for tiers 1/4, 2/5, 3/6 and the 小児科特例 value of 3/6.
