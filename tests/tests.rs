@@ -10,3 +10,5 @@ mod batch;
 mod cli;
 // The 電子点数表 override layer through the engine: an override file switches off a 背反 pair.
 mod tensuhyo_engine;
+// Issue 11 regressions: outputs never over inputs, no wrapped totals, bounded input, strict claims.
+mod reliability;

@@ -16,6 +16,7 @@
 //! to stderr only when stderr is a terminal; a one-line summary always ends the run (read =
 //! computed + failed). Exit status: 0 every claim computed, 1 some failed, 2 bad usage or IO.
 
+use super::output::Output;
 use chrono::NaiveDate;
 use clap::Args;
 use engine::claim::Facility;
@@ -23,7 +24,7 @@ use engine::{Engine, Options, Outcome};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::io::{self, BufRead, BufReader, BufWriter, Cursor, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -432,13 +433,9 @@ pub fn run_chunks<T: Send>(
     })
 }
 
-/// Opens `path` for writing (`-` = stdout), buffered.
-pub fn create_out(path: &str) -> io::Result<Box<dyn Write>> {
-    Ok(if path == "-" {
-        Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()))
-    } else {
-        Box::new(BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?))
-    })
+/// Names the output in a write error (a full disk says which file it could not write).
+pub fn out_err(path: &str) -> impl Fn(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{path}: {e}"))
 }
 
 /// Reads `--facility FILE` (the claim format's `facility` object).
@@ -507,10 +504,10 @@ pub fn run(a: BatchArgs) -> i32 {
             return 2;
         }
     };
-    let mut out = match create_out(&a.output) {
+    let mut out = match Output::create(&a.output, &[&a.input]) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {}: {e}", a.output);
+            eprintln!("error: {e}");
             return 2;
         }
     };
@@ -546,10 +543,11 @@ pub fn run(a: BatchArgs) -> i32 {
                     pb.set_message(format!("{read} claims"));
                 }
             }
-            out.write_all(&d.bytes)
+            out.write_all(&d.bytes).map_err(out_err(&a.output))
         },
     )
-    .and_then(|_| out.flush());
+    .map_err(|e| e.to_string())
+    .and_then(|_| out.finish());
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }

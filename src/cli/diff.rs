@@ -15,6 +15,7 @@
 //! as a line that appears or disappears instead of failing the whole claim.
 
 use super::batch::{self, ErrorRec, Input, Tag};
+use super::output::Output;
 use chrono::NaiveDate;
 use clap::Args;
 use engine::diff::{self as d, Cause, Change, ClaimDiff, Dropped, Lenient, Summary};
@@ -356,7 +357,8 @@ pub fn run(a: DiffArgs) -> i32 {
             return 2;
         }
     };
-    let mut out = match batch::create_out(a.output.as_deref().unwrap_or("-")) {
+    let out_path = a.output.as_deref().unwrap_or("-");
+    let mut out = match Output::create(out_path, &[&a.input]) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -421,7 +423,8 @@ pub fn run(a: DiffArgs) -> i32 {
             print_summary(&mut out, &summary, bad_input, a.top)
         }
     })
-    .and_then(|_| out.flush());
+    .map_err(|e| e.to_string())
+    .and_then(|_| out.finish());
     if let Err(e) = res {
         eprintln!("error: {e}");
         return 2;

@@ -43,7 +43,7 @@ pub fn run(a: GenArgs) -> i32 {
             a.month
         );
     }
-    let mut out = match super::batch::create_out(a.output.as_deref().unwrap_or("-")) {
+    let mut out = match super::output::Output::create(a.output.as_deref().unwrap_or("-"), &[]) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -59,11 +59,11 @@ pub fn run(a: GenArgs) -> i32 {
         }
         buf.push(b'\n');
         if let Err(e) = out.write_all(&buf) {
-            eprintln!("error: {e}");
+            eprintln!("error: {}: {e}", out.shown());
             return 2;
         }
     }
-    if let Err(e) = out.flush() {
+    if let Err(e) = out.finish() {
         eprintln!("error: {e}");
         return 2;
     }

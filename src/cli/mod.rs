@@ -9,6 +9,7 @@ mod calc;
 mod diff;
 mod gen;
 mod masters_cmd;
+pub mod output;
 mod uke_cmd;
 
 #[derive(Parser)]
