@@ -75,7 +75,7 @@ fn wrong_value_type() {
     insta::assert_snapshot!(err(v), @"facility.kind: unknown variant `pharmacy`, expected `clinic` or `hospital` at line 1 column 30");
     let mut v = base();
     v["visits"][0]["date"] = json!("2024-06-31");
-    insta::assert_snapshot!(err(v), @"visits[0].date: input is out of range at line 1 column 164");
+    insta::assert_snapshot!(err(v), @"visits[0].date: `2024-06-31` is not a calendar date (no such day) at line 1 column 164");
 }
 
 #[test]
@@ -85,7 +85,7 @@ fn unknown_code() {
     insta::assert_snapshot!(err(v), @"visits[0].items[1].code: unknown code 111999999: no version in the master set (embedded default)");
     let mut v = base();
     v["visits"][0]["items"] = json!([{ "code": "12345" }]);
-    insta::assert_snapshot!(err(v), @"visits[0].items[0].code: `12345` is not a 9-digit master code (1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)");
+    insta::assert_snapshot!(err(v), @"visits[0].items[0].code: `12345` is not a master code (9 digits: 1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)");
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn no_visit_and_negative_quantity() {
     insta::assert_snapshot!(err(v), @"visits: a claim needs at least one visit");
     let mut v = base();
     v["visits"][0]["items"] = json!([{ "code": "620000033", "quantity": -3, "days": 5, "usage": "internal" }]);
-    insta::assert_snapshot!(err(v), @"visits[0].items[0].quantity: quantity must not be negative");
+    insta::assert_snapshot!(err(v), @"visits[0].items[0].quantity: -3 is not a quantity: more than 0 and at most 99999999");
 }
 
 // ------------------------------------------------------------------------------------------------

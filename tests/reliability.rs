@@ -75,3 +75,151 @@ fn a_failed_run_leaves_the_previous_output() {
         .collect();
     assert_eq!(names.len(), 1, "left behind: {names:?}");
 }
+
+fn example() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read("examples/first-visit-dx.json").unwrap()).unwrap()
+}
+
+fn calc_err(claim: &[u8]) -> String {
+    let set = std::sync::Arc::new(masters::load_default().unwrap());
+    let engine = engine::Engine::new(set);
+    match engine.calculate_json(claim, engine::Options { trace: false }) {
+        Ok(o) => panic!("accepted: total {}", o.total_points),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn with(f: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut c = example();
+    f(&mut c);
+    serde_json::to_vec(&c).unwrap()
+}
+
+/// Finding 2: `quantity: 1e25` gave `total -9223372036854775760 点` with exit 0; days of 10^9,
+/// negative or >100 % マイナ rates, zero quantities, numbers as strings and `2024-7-1` were accepted.
+#[test]
+fn out_of_bounds_values_are_claim_errors_with_their_path() {
+    let item = "/visits/0/items/0";
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            with(|c| c.pointer_mut(item).unwrap()["quantity"] = serde_json::json!(1e25)),
+            "visits[0].items[0].quantity: 10000000000000000000000000 is not a quantity",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["quantity"] = serde_json::json!(0)),
+            "visits[0].items[0].quantity: 0 is not a quantity",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["quantity"] = serde_json::json!(0.123456)),
+            "more than 5 decimal places",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["quantity"] = serde_json::json!("3")),
+            "visits[0].items[0].quantity: expected a number, got the string \"3\"",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["days"] = serde_json::json!(1_000_000_000u64)),
+            "visits[0].items[0].days: days must be 1–999, not 1000000000",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["days"] = serde_json::json!(0)),
+            "visits[0].items[0].days: days must be 1–999, not 0",
+        ),
+        (
+            with(|c| c.pointer_mut(item).unwrap()["count"] = serde_json::json!(1000)),
+            "visits[0].items[0].count: count must be 1–999",
+        ),
+        (
+            with(|c| c["facility"]["myna_rates"]["2025-02"] = serde_json::json!(-5)),
+            "facility.myna_rates.2025-02: -5 is not a percentage (0–100)",
+        ),
+        (
+            with(|c| c["facility"]["myna_rates"]["2025-02"] = serde_json::json!(100.5)),
+            "facility.myna_rates.2025-02: 100.5 is not a percentage",
+        ),
+        (
+            with(|c| c["visits"][0]["date"] = serde_json::json!("2025-5-12")),
+            "visits[0].date: `2025-5-12` is not a date YYYY-MM-DD",
+        ),
+        (
+            with(|c| c["patient"]["birth_date"] = serde_json::json!("1980-3-4")),
+            "patient.birth_date: `1980-3-4` is not a date YYYY-MM-DD",
+        ),
+        (
+            with(|c| c["facility"]["beds"] = serde_json::json!(100_000)),
+            "facility.beds: 100000 beds: at most 9999",
+        ),
+    ];
+    for (claim, want) in cases {
+        let err = calc_err(&claim);
+        assert!(err.contains(want), "want `{want}` in `{err}`");
+    }
+}
+
+/// Finding 3b: one claim with N visits cost O(N²); a claim now holds at most 1,000 visits, and
+/// the limit is an error naming `visits`.
+#[test]
+fn too_many_visits_is_an_error() {
+    let claim = with(|c| {
+        let v = c["visits"][0].clone();
+        let mut vs = vec![v.clone()];
+        for k in 1..1001 {
+            let mut r = v.clone();
+            r["kind"] = serde_json::json!("revisit");
+            r["date"] = serde_json::json!(format!("2025-05-{:02}", 1 + k % 28));
+            vs.push(r);
+        }
+        c["visits"] = serde_json::Value::Array(vs);
+    });
+    let err = calc_err(&claim);
+    assert!(
+        err.starts_with("visits: 1001 visits: a claim (one patient-month) holds at most 1000"),
+        "{err}"
+    );
+}
+
+/// Findings 4 and 5: data after the claim, two claims on one line, a number where a name is
+/// expected, a 9-digit code that does not exist.
+#[test]
+fn trailing_data_wrong_types_and_unknown_codes_say_what_is_wrong() {
+    let one = serde_json::to_vec(&example()).unwrap();
+    let mut two = one.clone();
+    two.extend_from_slice(&one);
+    assert!(
+        calc_err(&two).contains("data after the end of the claim"),
+        "{}",
+        calc_err(&two)
+    );
+    let mut tail = one.clone();
+    tail.extend_from_slice(b" x");
+    assert!(calc_err(&tail).contains("data after the end of the claim"));
+    let err = calc_err(&with(|c| c["visits"][0]["kind"] = serde_json::json!(5)));
+    assert!(
+        err.starts_with("visits[0].kind: invalid type: integer `5`, expected one of the documented names"),
+        "{err}"
+    );
+    let err = calc_err(&with(|c| c["visits"][0]["kind"] = serde_json::json!("frist")));
+    assert!(
+        err.contains("unknown variant `frist`, expected one of `first`, `revisit`, `none`"),
+        "{err}"
+    );
+    let err = calc_err(&with(|c| {
+        c.pointer_mut("/visits/0/items/0").unwrap()["code"] = serde_json::json!("999999999")
+    }));
+    assert!(
+        err.starts_with("visits[0].items[0].code: no such code in the master set: `999999999`"),
+        "{err}"
+    );
+}
+
+/// Finding 5: a UTF-8 BOM gave "expected value at line 1 column 1"; it is skipped.
+#[test]
+fn a_bom_before_the_claim_is_skipped() {
+    let mut claim = b"\xEF\xBB\xBF".to_vec();
+    claim.extend_from_slice(&serde_json::to_vec(&example()).unwrap());
+    let set = std::sync::Arc::new(masters::load_default().unwrap());
+    let o = engine::Engine::new(set)
+        .calculate_json(&claim, engine::Options { trace: false })
+        .unwrap();
+    assert_eq!(o.total_points, 447, "the README example's total");
+}

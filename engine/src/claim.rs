@@ -3,6 +3,7 @@
 //! The JSON names are a fixed interface (`docs/claim-format.md`); fields may be added, never
 //! renamed. Unknown fields are rejected with their JSON path, so a typo cannot drop a fact.
 
+use crate::strict;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,7 @@ pub enum FacilityKind {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Facility {
+    #[serde(deserialize_with = "strict::name")]
     pub kind: FacilityKind,
     /// 許可病床数 (general beds): 200 or more → 外来診療料 instead of 再診料.
     #[serde(default)]
@@ -48,7 +50,11 @@ pub struct Facility {
     #[serde(default)]
     pub capabilities: Vec<Capability>,
     /// マイナ保険証利用率 in percent per month `YYYY-MM`.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "strict::number_map",
+        serialize_with = "strict::ser_number_map"
+    )]
     pub myna_rates: BTreeMap<String, Decimal>,
 }
 
@@ -69,8 +75,9 @@ pub struct Standard {
     /// The 施設基準's Japanese name (alternative to `code`).
     #[serde(default)]
     pub name: Option<String>,
+    #[serde(deserialize_with = "strict::date")]
     pub from: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_date")]
     pub to: Option<NaiveDate>,
 }
 
@@ -79,8 +86,9 @@ pub struct Standard {
 pub struct Capability {
     /// One of the documented ids (see `docs/claim-format.md`).
     pub id: String,
+    #[serde(deserialize_with = "strict::date")]
     pub from: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_date")]
     pub to: Option<NaiveDate>,
 }
 
@@ -94,8 +102,9 @@ pub enum Sex {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
+    #[serde(deserialize_with = "strict::date")]
     pub birth_date: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_name")]
     pub sex: Option<Sex>,
     /// Whether the patient's 主病 is one of the diseases 厚生労働大臣が定める for 特定疾患療養管理料
     /// and 特定疾患処方管理加算 (R6 特掲診療料の施設基準等 別表第一; R6告示 B000, F100注5, F400注5).
@@ -108,6 +117,7 @@ pub struct Patient {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryLine {
+    #[serde(deserialize_with = "strict::date")]
     pub date: NaiveDate,
     pub code: String,
     #[serde(default = "one")]
@@ -152,13 +162,15 @@ pub enum Prescription {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
+    #[serde(deserialize_with = "strict::date")]
     pub date: NaiveDate,
     #[serde(default)]
     pub time: Option<String>,
+    #[serde(deserialize_with = "strict::name")]
     pub kind: VisitKind,
     #[serde(default)]
     pub department: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_name")]
     pub time_class: Option<TimeClass>,
     #[serde(default)]
     pub urgent: bool,
@@ -170,7 +182,7 @@ pub struct Visit {
     /// 電話等再診 (a revisit by telephone or video at the patient's request).
     #[serde(default)]
     pub phone: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_name")]
     pub prescription: Option<Prescription>,
     #[serde(default)]
     pub items: Vec<Item>,
@@ -189,13 +201,17 @@ pub enum Usage {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub code: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "strict::opt_number",
+        serialize_with = "strict::ser_opt_number"
+    )]
     pub quantity: Option<Decimal>,
     #[serde(default)]
     pub days: Option<u32>,
     #[serde(default)]
     pub rp: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_name")]
     pub usage: Option<Usage>,
     /// 回数 for a procedure line (default 1).
     #[serde(default)]
@@ -215,19 +231,31 @@ pub struct Item {
     pub temporary: bool,
 }
 
-/// Parses a claim from JSON, naming the JSON path of the first problem.
+/// Parses a claim from JSON, naming the JSON path of the first problem. A leading UTF-8 BOM is
+/// skipped (editors on Windows write one); anything after the claim but white space is an error
+/// (two claims on one line would otherwise lose the second).
 pub fn parse_claim(json: &[u8]) -> Result<Claim, crate::ClaimError> {
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     let de = &mut serde_json::Deserializer::from_slice(json);
-    match serde_path_to_error::deserialize::<_, Claim>(de) {
-        Ok(c) => Ok(c),
+    let claim = match serde_path_to_error::deserialize::<_, Claim>(&mut *de) {
+        Ok(c) => c,
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let path = if path == "." { String::new() } else { path };
-            Err(crate::ClaimError::Json {
+            return Err(crate::ClaimError::Json {
                 path,
                 message: inner.to_string(),
-            })
+            });
         }
-    }
+    };
+    de.end().map_err(|e| crate::ClaimError::Json {
+        path: String::new(),
+        message: format!(
+            "data after the end of the claim at line {} column {} (one claim per input; in batch, one per line)",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    Ok(claim)
 }

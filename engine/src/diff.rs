@@ -313,7 +313,7 @@ impl LineSide {
         }
     }
     pub fn amount(&self) -> i64 {
-        self.points * self.count as i64
+        self.points.saturating_mul(i64::from(self.count))
     }
 }
 

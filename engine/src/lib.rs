@@ -17,6 +17,7 @@ mod context;
 pub mod outcome;
 mod pipeline;
 pub mod rules;
+pub mod strict;
 
 pub use claim::{parse_claim, Claim};
 pub use outcome::{Diagnostic, Level, Line, Origin, Outcome, Reason, Removed};

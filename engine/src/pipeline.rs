@@ -14,7 +14,7 @@ use crate::rules::{
     kihon::{self, BaseKind},
     monthly, sections, shochi, touyaku,
 };
-use crate::{calendar, ClaimError, Engine, Options};
+use crate::{calendar, strict, ClaimError, Engine, Options};
 use chrono::{Datelike, NaiveDate};
 use masters::{AnyVersion, Code, DosageForm, HospClinic, InOut, MasterSet, PointKind, Procedure, RowRef, Version};
 use rust_decimal::prelude::ToPrimitive;
@@ -35,6 +35,10 @@ struct St {
     billed: Vec<Billed>,
     files: BTreeSet<u16>,
     trace: bool,
+    /// Index in `lines` of the first line of the visit being computed: a visit's lines are all
+    /// pushed while it is computed, so per-visit lookups scan only `lines[visit_start..]`
+    /// (linear per claim, not quadratic in its visits).
+    visit_start: usize,
 }
 
 impl St {
@@ -77,6 +81,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
     if claim.visits.is_empty() {
         return Err(ClaimError::invalid("visits", "a claim needs at least one visit"));
     }
+    bounds(claim)?;
     let first = claim.visits[0].date;
     // Service dates santei can reason about: the 点数表 calendar (holidays, eras) is defined for
     // these years only; anything else is a typo.
@@ -144,7 +149,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         if Code::parse(&h.code).is_none() {
             return Err(ClaimError::invalid(
                 format!("history[{k}].code"),
-                format!("`{}` is not a 9-digit master code", h.code),
+                format!("`{}` is not a master code (9 digits)", strict::clip(&h.code)),
             ));
         }
     }
@@ -182,20 +187,19 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         for (j, it) in v.items.iter().enumerate() {
             let ip = || format!("visits[{i}].items[{j}]");
             let code = Code::parse(&it.code).filter(|c| c.kind().is_some()).ok_or_else(|| {
-                ClaimError::invalid(
-                    format!("{}.code", ip()),
+                let msg = if Code::parse(&it.code).is_some() {
                     format!(
-                        "`{}` is not a 9-digit master code (1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)",
+                        "no such code in the master set: `{}` (master codes start with 1 診療行為, 6 医薬品, 7 特定器材 or 8 コメント)",
                         it.code
-                    ),
-                )
+                    )
+                } else {
+                    format!(
+                        "`{}` is not a master code (9 digits: 1… 診療行為, 6… 医薬品, 7… 特定器材, 8… コメント)",
+                        strict::clip(&it.code)
+                    )
+                };
+                ClaimError::invalid(format!("{}.code", ip()), msg)
             })?;
-            if it.quantity.is_some_and(|q| q < Decimal::ZERO) {
-                return Err(ClaimError::invalid(
-                    format!("{}.quantity", ip()),
-                    "quantity must not be negative",
-                ));
-            }
             let Some(any) = set.lookup_any(code, v.date) else {
                 let hist = set.history_any(code);
                 let msg = if hist.is_empty() {
@@ -242,6 +246,116 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
         out.push(items);
     }
     Ok(out)
+}
+
+/// The bounds of `docs/limits.md` (constants in [`strict`]): counts, quantities, days, rates and
+/// text lengths. Checked before anything else, so no later sum can wrap and no claim costs more
+/// than linear work in a bounded size.
+fn bounds(claim: &Claim) -> Result<(), ClaimError> {
+    use strict::*;
+    let too_long = |path: String, s: &str| -> Result<(), ClaimError> {
+        if s.chars().count() > MAX_TEXT {
+            return Err(ClaimError::invalid(
+                path,
+                format!("longer than {MAX_TEXT} characters: `{}`", clip(s)),
+            ));
+        }
+        Ok(())
+    };
+    if claim.visits.len() > MAX_VISITS {
+        return Err(ClaimError::invalid(
+            "visits",
+            format!(
+                "{} visits: a claim (one patient-month) holds at most {MAX_VISITS}",
+                claim.visits.len()
+            ),
+        ));
+    }
+    if claim.history.len() > MAX_HISTORY {
+        return Err(ClaimError::invalid(
+            "history",
+            format!("{} history lines: at most {MAX_HISTORY}", claim.history.len()),
+        ));
+    }
+    if let Some(id) = &claim.id {
+        too_long("id".into(), id)?;
+    }
+    if claim.facility.beds > MAX_BEDS {
+        return Err(ClaimError::invalid(
+            "facility.beds",
+            format!("{} beds: at most {MAX_BEDS}", claim.facility.beds),
+        ));
+    }
+    for (key, rate) in &claim.facility.myna_rates {
+        if *rate < Decimal::ZERO || *rate > Decimal::ONE_HUNDRED {
+            return Err(ClaimError::invalid(
+                format!("facility.myna_rates.{}", clip(key)),
+                format!("{rate} is not a percentage (0–100)"),
+            ));
+        }
+    }
+    for (k, h) in claim.history.iter().enumerate() {
+        if h.count == 0 || h.count > MAX_HISTORY_COUNT {
+            return Err(ClaimError::invalid(
+                format!("history[{k}].count"),
+                format!("{} is not a count of 1–{MAX_HISTORY_COUNT}", h.count),
+            ));
+        }
+    }
+    let mut items = 0usize;
+    for (i, v) in claim.visits.iter().enumerate() {
+        if v.items.len() > MAX_ITEMS_PER_VISIT {
+            return Err(ClaimError::invalid(
+                format!("visits[{i}].items"),
+                format!("{} items: a visit lists at most {MAX_ITEMS_PER_VISIT}", v.items.len()),
+            ));
+        }
+        items += v.items.len();
+        if items > MAX_ITEMS_PER_CLAIM {
+            return Err(ClaimError::invalid(
+                format!("visits[{i}].items"),
+                format!("more than {MAX_ITEMS_PER_CLAIM} items in the claim"),
+            ));
+        }
+        if let Some(dep) = &v.department {
+            too_long(format!("visits[{i}].department"), dep)?;
+        }
+        for (j, it) in v.items.iter().enumerate() {
+            let ip = |f: &str| format!("visits[{i}].items[{j}].{f}");
+            if let Some(q) = it.quantity {
+                if q <= Decimal::ZERO || q > Decimal::from(MAX_QUANTITY) {
+                    return Err(ClaimError::invalid(
+                        ip("quantity"),
+                        format!("{q} is not a quantity: more than 0 and at most {MAX_QUANTITY}"),
+                    ));
+                }
+                if q.normalize().scale() > MAX_QUANTITY_SCALE {
+                    return Err(ClaimError::invalid(
+                        ip("quantity"),
+                        format!("{q} has more than {MAX_QUANTITY_SCALE} decimal places"),
+                    ));
+                }
+            }
+            for (name, n) in [("days", it.days), ("count", it.count)] {
+                if let Some(n) = n {
+                    if n == 0 || n > MAX_DAYS {
+                        return Err(ClaimError::invalid(
+                            ip(name),
+                            format!("{name} must be 1–{MAX_DAYS}, not {n}"),
+                        ));
+                    }
+                }
+            }
+            too_long(ip("code"), &it.code)?;
+            if let Some(rp) = &it.rp {
+                too_long(ip("rp"), rp)?;
+            }
+            if let Some(sp) = &it.specimen {
+                too_long(ip("specimen"), sp)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether an 医科診療行為 row is a base fee of A000–A002 (初診料/再診料/外来診療料 and variants).
@@ -313,6 +427,7 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         billed: Vec::new(),
         files: BTreeSet::new(),
         trace: opts.trace,
+        visit_start: 0,
     };
     for (k, c) in claim.facility.capabilities.iter().enumerate() {
         if !KNOWN_CAPABILITIES.contains(&c.id.as_str()) {
@@ -347,16 +462,25 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         )
     });
     let mut bases: Vec<Option<BaseKind>> = vec![None; claim.visits.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        let earlier: Vec<kihon::Earlier<'_>> = order[..pos]
+    // Visits of the same day are contiguous in `order`: each day's slice is found once, and
+    // `earlier` grows within it (linear over the claim).
+    let mut start = 0;
+    while start < order.len() {
+        let date = claim.visits[order[start]].date;
+        let len = order[start..]
             .iter()
-            .filter(|&&j| claim.visits[j].date == claim.visits[i].date)
-            .map(|&j| kihon::Earlier {
-                department: claim.visits[j].department.as_deref(),
-                base: bases[j],
-            })
-            .collect();
-        bases[i] = visit(eng, set, &ctx, &mut st, i, &parsed[i], &parsed, &earlier);
+            .take_while(|&&j| claim.visits[j].date == date)
+            .count();
+        let same_day = &order[start..start + len];
+        let mut earlier: Vec<kihon::Earlier<'_>> = Vec::new();
+        for &i in same_day {
+            bases[i] = visit(eng, set, &ctx, &mut st, i, &parsed[i], &parsed, same_day, &earlier);
+            earlier.push(kihon::Earlier {
+                department: claim.visits[i].department.as_deref(),
+                base: bases[i],
+            });
+        }
+        start += len;
     }
     finish_month(set, &ctx, &mut st, &parsed);
     // The 電子点数表 checking stage (包括, 背反, 算定回数) on everything billed.
@@ -367,12 +491,24 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         &mut st.diags,
         &ctx.history,
     );
+    // Checked sums: the bounds make an overflow impossible for real prices, and should a master
+    // row carry an absurd value the claim fails with the line's path instead of wrapping.
     let mut sections_map: BTreeMap<String, i64> = BTreeMap::new();
     let mut total = 0i64;
     for l in &st.lines {
-        let p = l.points * l.count as i64;
-        total += p;
-        *sections_map.entry(l.section.to_string()).or_default() += p;
+        let overflow = || {
+            ClaimError::invalid(
+                l.path.clone().unwrap_or_else(|| format!("visits[{}]", l.visit)),
+                format!(
+                    "the points of {} ({} × {}) overflow the claim's total",
+                    l.code, l.points, l.count
+                ),
+            )
+        };
+        let p = l.points.checked_mul(i64::from(l.count)).ok_or_else(overflow)?;
+        total = total.checked_add(p).ok_or_else(overflow)?;
+        let sec = sections_map.entry(l.section.to_string()).or_default();
+        *sec = sec.checked_add(p).ok_or_else(overflow)?;
     }
     let masters_used = st
         .files
@@ -406,8 +542,10 @@ fn visit(
     i: usize,
     items: &[ParsedItem<'_>],
     all_items: &[Vec<ParsedItem<'_>>],
+    same_day: &[usize],
     earlier: &[kihon::Earlier<'_>],
 ) -> Option<BaseKind> {
+    st.visit_start = st.lines.len();
     let v = &ctx.claim.visits[i];
     let d = v.date;
     let vp = format!("visits[{i}]");
@@ -797,8 +935,8 @@ fn visit(
         }
     }
     if st.trace {
-        if let Some(l) = st
-            .lines
+        let start = st.visit_start;
+        if let Some(l) = st.lines[start..]
             .iter_mut()
             .rev()
             .find(|l| l.visit == i && matches!(l.reason.rule.as_ref(), "chu-kasan-time-age"))
@@ -818,11 +956,9 @@ fn visit(
             consumed[it.idx] = true;
         }
         if v.management || listed.is_some() {
-            let blocking = all_items
+            let blocking = same_day
                 .iter()
-                .enumerate()
-                .filter(|(j, _)| ctx.claim.visits[*j].date == d)
-                .flat_map(|(_, its)| its.iter())
+                .flat_map(|&j| all_items[j].iter())
                 .find_map(|it| match it.v {
                     AnyVersion::S(s) if s.row.gairai_kanri == 1 && !is_base_row(&s.row) => {
                         Some(format!("{} {}", s.row.code, s.row.name))
@@ -1475,8 +1611,7 @@ fn price_items(
             }
             AnyVersion::C(c) => {
                 let master = mref(set, &mut st.files, c.origin, c.valid_from, c.valid_to);
-                let section = st
-                    .lines
+                let section = st.lines[st.visit_start..]
                     .iter()
                     .rev()
                     .find(|l| l.visit == i)
@@ -1544,7 +1679,7 @@ fn remove_with_adds(
 
 /// Whether the visit's billed base fee is 外来診療料 (A002).
 fn visit_base_is_gairai(set: &MasterSet, st: &St, i: usize, d: NaiveDate) -> bool {
-    st.lines.iter().filter(|l| l.visit == i).any(|l| {
+    st.lines[st.visit_start..].iter().filter(|l| l.visit == i).any(|l| {
         Code::parse(&l.code)
             .and_then(|c| set.s.lookup(c, d))
             .is_some_and(|r| is_base_row(&r.row) && r.row.tbl_kubun == 2)
@@ -1848,8 +1983,7 @@ fn price_drugs<'a, 'm>(
             .find(|it| codes.contains(&it.code.0))
             .map(|it| it.code.0)
     };
-    let chiiki = st
-        .lines
+    let chiiki = st.lines[st.visit_start..]
         .iter()
         .any(|l| l.visit == i && touyaku::CHIIKI_HOKATSU.iter().any(|c| l.code.parse::<u32>() == Ok(*c)));
     let kinds = touyaku::kinds(&zais);
@@ -2542,8 +2676,8 @@ fn kensa_ladders(set: &MasterSet, ctx: &Ctx<'_>, st: &mut St) {
             Some(kensa::Cap::Points(cap, src)) => {
                 let total: i64 = idxs
                     .iter()
-                    .map(|&k| st.lines[k].points * st.lines[k].count as i64)
-                    .sum();
+                    .map(|&k| st.lines[k].points.saturating_mul(i64::from(st.lines[k].count)))
+                    .fold(0i64, i64::saturating_add);
                 if total > cap {
                     let last = *idxs.last().unwrap_or(&0);
                     for &k in &idxs {

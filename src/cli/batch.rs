@@ -521,7 +521,7 @@ pub fn run(a: BatchArgs) -> i32 {
     let counter = src.read_bytes.clone();
     let uke_input = src.is_uke();
     let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
-        (0u64, 0u64, 0u64, 0i64, 0u64, 0u64);
+        (0u64, 0u64, 0u64, 0i128, 0u64, 0u64);
     let res = run_chunks(
         &mut src,
         &pool,
@@ -531,7 +531,7 @@ pub fn run(a: BatchArgs) -> i32 {
             read += 1;
             if d.ok {
                 computed += 1;
-                points += d.points;
+                points += i128::from(d.points); // i128: no month of claims can wrap it
             } else {
                 failed += 1;
             }

@@ -235,7 +235,7 @@ fn apply_pair(
     r: &HaihanRow,
 ) {
     let Some(a) = slots[i].as_ref() else { return };
-    let (a_date, a_visit, a_pts) = (a.date, a.visit, a.points * a.count as i64);
+    let (a_date, a_visit, a_pts) = (a.date, a.visit, a.points.saturating_mul(i64::from(a.count)));
     let rule_src = || format!("医科電子点数表 03 背反テーブル ({})", r.scope.name_ja());
     // Against history (day / month / week scopes): a history line always stays.
     if matches!(r.scope, HaihanScope::Month | HaihanScope::Week | HaihanScope::Day) {
@@ -281,7 +281,7 @@ fn apply_pair(
             note(diags, warned, t, r, a);
             continue;
         }
-        let (b_date, b_visit, b_pts) = (b.date, b.visit, b.points * b.count as i64);
+        let (b_date, b_visit, b_pts) = (b.date, b.visit, b.points.saturating_mul(i64::from(b.count)));
         let (drop, policy) = match r.kubun {
             HaihanKubun::KeepFirst => (if r.code1 == ac { j } else { i }, "背反区分 1: ① is billed"),
             HaihanKubun::KeepSecond => (if r.code2 == ac { j } else { i }, "背反区分 2: ② is billed"),
