@@ -223,3 +223,65 @@ fn a_bom_before_the_claim_is_skipped() {
         .unwrap();
     assert_eq!(o.total_points, 447, "the README example's total");
 }
+
+/// Finding 4 (and issue 13 item 4): a 届出 given by an unknown name or code was ignored without a
+/// word, dropping the 加算 that needs it; a known name resolves to its code (the README example
+/// with its standards given by name computes the same 447 points); an unknown capability is an
+/// error too.
+#[test]
+fn standards_and_capabilities_resolve_or_fail_with_their_path() {
+    let err = calc_err(&with(|c| {
+        c["facility"]["standards"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"name": "存在しない加算", "from": "2024-01-01"}))
+    }));
+    assert!(
+        err.starts_with("facility.standards[2].name: UNKNOWN_STANDARD:"),
+        "{err}"
+    );
+    let err = calc_err(&with(|c| {
+        c["facility"]["standards"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"code": "9876", "from": "2024-01-01"}))
+    }));
+    assert!(
+        err.starts_with("facility.standards[2].code: UNKNOWN_STANDARD: 施設基準コード 9876"),
+        "{err}"
+    );
+    let err =
+        calc_err(&with(
+            |c| {
+                c["facility"]["standards"][0] =
+                    serde_json::json!({"code": "4035", "name": "機能強化加算", "from": "2024-06-01"})
+            },
+        ));
+    assert!(
+        err.contains("`機能強化加算` is 施設基準コード 3522, not the given code 4035"),
+        "{err}"
+    );
+    let err = calc_err(&with(|c| {
+        c["facility"]["capabilities"][0]["id"] = serde_json::json!("e_prescripton");
+    }));
+    assert!(
+        err.starts_with("facility.capabilities[0].id: UNKNOWN_CAPABILITY"),
+        "{err}"
+    );
+    let by_name = with(|c| {
+        c["facility"]["standards"] = serde_json::json!([
+            {"name": "医療DX推進体制整備加算", "from": "2024-06-01"},
+            {"name": "機能強化加算", "from": "2024-06-01"}
+        ])
+    });
+    let set = std::sync::Arc::new(masters::load_default().unwrap());
+    let o = engine::Engine::new(set)
+        .calculate_json(&by_name, engine::Options { trace: false })
+        .unwrap();
+    assert_eq!(o.total_points, 447);
+    assert!(
+        o.lines.iter().any(|l| l.code == "111703670"),
+        "医療ＤＸ推進体制整備加算１ billed"
+    );
+    assert!(o.lines.iter().any(|l| l.code == "111013770"), "機能強化加算 billed");
+}

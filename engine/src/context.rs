@@ -29,6 +29,8 @@ pub struct Ctx<'c> {
     pub claim: &'c Claim,
     /// History lines (parsed codes), sorted by date.
     pub history: Vec<Billed>,
+    /// `facility.standards[]`, resolved to codes ([`crate::standards`]).
+    pub standards: Vec<crate::standards::Held>,
 }
 
 impl<'c> Ctx<'c> {
@@ -41,22 +43,16 @@ impl<'c> Ctx<'c> {
         self.claim.facility.kind == FacilityKind::Hospital && self.claim.facility.beds >= 200
     }
 
-    /// Whether the facility holds the 施設基準 `code` (as the master writes it, e.g. 4035) on `d`.
+    /// Whether the facility holds the 施設基準 `code` (as the master writes it, e.g. 4035) on `d`
+    /// — given by code or by a name the table resolves to it.
     pub fn has_standard(&self, code: u16, d: NaiveDate) -> bool {
-        self.claim.facility.standards.iter().any(|s| {
-            s.code.as_deref().and_then(|c| c.trim().parse::<u16>().ok()) == Some(code)
-                && s.from <= d
-                && s.to.is_none_or(|t| d <= t)
-        })
+        self.standards.iter().any(|s| s.code == Some(code) && s.on(d))
     }
 
-    /// Whether the facility holds a 施設基準 given by name on `d`.
+    /// Whether the facility holds a 施設基準 given by name on `d` (for 届出 no master row carries
+    /// as a code, e.g. 夜間・早朝等加算).
     pub fn has_standard_named(&self, name: &str, d: NaiveDate) -> bool {
-        self.claim
-            .facility
-            .standards
-            .iter()
-            .any(|s| s.name.as_deref() == Some(name) && s.from <= d && s.to.is_none_or(|t| d <= t))
+        self.standards.iter().any(|s| s.name == Some(name) && s.on(d))
     }
 
     pub fn has_capability(&self, id: &str, d: NaiveDate) -> bool {

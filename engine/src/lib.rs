@@ -17,6 +17,7 @@ mod context;
 pub mod outcome;
 mod pipeline;
 pub mod rules;
+pub mod standards;
 pub mod strict;
 
 pub use claim::{parse_claim, Claim};
@@ -45,6 +46,13 @@ impl ClaimError {
     pub fn message(&self) -> &str {
         match self {
             ClaimError::Json { message, .. } | ClaimError::Invalid { message, .. } => message,
+        }
+    }
+    /// A 届出 施設基準 given by a name or code santei cannot resolve (`UNKNOWN_STANDARD`).
+    pub(crate) fn unknown_standard(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ClaimError::Invalid {
+            path: path.into(),
+            message: format!("UNKNOWN_STANDARD: {}", message.into()),
         }
     }
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -78,6 +86,9 @@ pub struct Index {
     pub by_kubun: HashMap<(char, u16, u8), Vec<Code>>,
     /// Codes whose 外来管理加算区分 is 2 (外来管理加算 itself).
     pub gairai_kanri_kasan: Vec<Code>,
+    /// Every 施設基準コード a row carries (cols 72–81, any version; 9999, the deltas'
+    /// placeholder, left out): the codes a claim's `facility.standards[].code` may name.
+    pub standard_codes: rustc_hash::FxHashSet<u16>,
 }
 
 impl Index {
@@ -98,6 +109,8 @@ impl Index {
                 if e.last() != Some(&code) {
                     e.push(code);
                 }
+                idx.standard_codes
+                    .extend(r.facility_standards.iter().copied().filter(|&c| c != 0 && c != 9999));
                 if r.gairai_kanri == 2 && idx.gairai_kanri_kasan.last() != Some(&code) {
                     idx.gairai_kanri_kasan.push(code);
                 }

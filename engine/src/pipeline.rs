@@ -117,17 +117,27 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
                 "a standard needs `code` or `name`",
             ));
         }
-        if let Some(c) = &s.code {
-            if c.trim().parse::<u16>().is_err() {
-                return Err(ClaimError::invalid(
-                    format!("facility.standards[{i}].code"),
-                    format!("`{c}` is not a 施設基準コード (digits)"),
-                ));
-            }
-        }
         if s.to.is_some_and(|t| t < s.from) {
             return Err(ClaimError::invalid(
                 format!("facility.standards[{i}].to"),
+                "`to` is before `from`",
+            ));
+        }
+    }
+    for (k, c) in claim.facility.capabilities.iter().enumerate() {
+        if !KNOWN_CAPABILITIES.contains(&c.id.as_str()) {
+            return Err(ClaimError::invalid(
+                format!("facility.capabilities[{k}].id"),
+                format!(
+                    "UNKNOWN_CAPABILITY: `{}` is not a capability santei knows ({})",
+                    strict::clip(&c.id),
+                    KNOWN_CAPABILITIES.join(", ")
+                ),
+            ));
+        }
+        if c.to.is_some_and(|t| t < c.from) {
+            return Err(ClaimError::invalid(
+                format!("facility.capabilities[{k}].to"),
                 "`to` is before `from`",
             ));
         }
@@ -419,7 +429,12 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
             })
         })
         .collect();
-    let ctx = Ctx { claim, history };
+    let standards = crate::standards::resolve(claim, &eng.index.standard_codes)?;
+    let ctx = Ctx {
+        claim,
+        history,
+        standards,
+    };
     let mut st = St {
         lines: Vec::new(),
         removed: Vec::new(),
@@ -429,16 +444,6 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         trace: opts.trace,
         visit_start: 0,
     };
-    for (k, c) in claim.facility.capabilities.iter().enumerate() {
-        if !KNOWN_CAPABILITIES.contains(&c.id.as_str()) {
-            st.diag(
-                Level::Warning,
-                "UNKNOWN_CAPABILITY",
-                format!("capability `{}` is not one santei knows; ignored", c.id),
-                format!("facility.capabilities[{k}].id"),
-            );
-        }
-    }
     for (k, h) in ctx.history.iter().enumerate() {
         if set.s.history(h.code).is_empty() && set.y.history(h.code).is_empty() {
             st.diag(
