@@ -285,3 +285,121 @@ fn standards_and_capabilities_resolve_or_fail_with_their_path() {
     );
     assert!(o.lines.iter().any(|l| l.code == "111013770"), "機能強化加算 billed");
 }
+
+fn records(bytes: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Finding 5: a UKE with a BOM was read as JSON lines (636 failures); a batch on a UKE whose GO
+/// total is wrong said nothing (`uke verify` reports it); a file without GO became an error on
+/// the last receipt (that receipt lost) instead of `"receipt": null`.
+#[test]
+fn batch_on_uke_bom_go_mismatch_and_missing_go() {
+    let Some(data) = super::uke_claim::data_dir("batch_on_uke_bom_go_mismatch_and_missing_go") else {
+        return;
+    };
+    let sample = std::fs::read(super::uke_claim::sample_path(&data)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let masters = data.display().to_string();
+    let run = |name: &str, bytes: &[u8]| {
+        let input = dir.path().join(format!("{name}.UKE"));
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join(format!("{name}.jsonl"));
+        let o = santei(&[
+            "batch",
+            "--in",
+            &input.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+            "--masters",
+            &masters,
+        ]);
+        (o, records(&std::fs::read(&out).unwrap()))
+    };
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(&sample);
+    let (o, recs) = run("bom", &bom);
+    assert_eq!(
+        recs.len(),
+        75,
+        "75 receipts, read as UKE: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(recs.iter().all(|r| r.get("receipt").is_some()));
+
+    // Byte-level edits: the file is Shift_JIS.
+    let lines: Vec<&[u8]> = sample.split_inclusive(|b| *b == b'\n').collect();
+    let go = lines
+        .iter()
+        .position(|l| l.starts_with(b"GO,140,86392,99"))
+        .expect("the sample's GO record");
+    let mut bad_go: Vec<u8> = Vec::new();
+    for (k, l) in lines.iter().enumerate() {
+        bad_go.extend_from_slice(if k == go { b"GO,140,86000,99\r\n" } else { l });
+    }
+    let (o, recs) = run("badgo", &bad_go);
+    assert_eq!(o.status.code(), Some(1));
+    let last = recs.last().unwrap();
+    assert_eq!(last["receipt"], serde_json::Value::Null);
+    assert_eq!(
+        last["error"]["message"], "GO 総合計点数 86000 ≠ 86392 (Σ HO + Σ 公費単独 KO)",
+        "{last}"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("GO: GO 総合計点数 86000 ≠ 86392"));
+
+    let no_go: Vec<u8> = lines
+        .iter()
+        .filter(|l| !l.starts_with(b"GO,"))
+        .flat_map(|l| l.iter().copied())
+        .collect();
+    let (_, recs) = run("nogo", &no_go);
+    assert_eq!(recs.len(), 76, "75 receipts and the file's error");
+    for (k, r) in recs[..75].iter().enumerate() {
+        assert_eq!(r["receipt"], (k + 1) as u64, "no receipt lost: {r}");
+        assert!(!r.to_string().contains("without a GO record"), "{r}");
+    }
+    assert_eq!(recs[75]["receipt"], serde_json::Value::Null);
+    assert!(recs[75]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("without a GO record"));
+}
+
+/// A BOM before JSON lines is skipped as well, and two claims on one line are one error record.
+#[test]
+fn batch_json_lines_bom_and_two_claims_on_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = serde_json::to_string(&example()).unwrap();
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    text.extend_from_slice(format!("{one}\n{one}{one}\n{one}\n").as_bytes());
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, &text).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = santei(&[
+        "batch",
+        "--in",
+        &input.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let recs = records(&std::fs::read(&out).unwrap());
+    assert_eq!(recs.len(), 3);
+    assert_eq!(recs[0]["result"]["total_points"], 447);
+    assert!(
+        recs[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("trailing characters")
+            || recs[1]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("data after the end of the claim"),
+        "{}",
+        recs[1]
+    );
+    assert_eq!(recs[2]["result"]["total_points"], 447);
+}

@@ -57,10 +57,35 @@ pub struct BatchArgs {
     pub chunk: usize,
 }
 
+/// The longest JSON line (one claim) batch reads: 64 MiB, as `SANTEI_MAX_INPUT_LEN` of the C ABI.
+pub const MAX_LINE: usize = 64 << 20;
+
+/// Reads and drops the rest of a line (after its first `MAX_LINE` bytes).
+fn skip_line(reader: &mut dyn BufRead) -> io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let k = buf.len();
+                reader.consume(k);
+            }
+        }
+    }
+}
+
 /// One input claim, before parsing.
 pub enum Input {
     /// A JSON line and its 1-based line number.
     Line(u64, Vec<u8>),
+    /// A line longer than [`MAX_LINE`] (its number): an error record, nothing stored.
+    TooLong(u64),
     /// A receipt (or the error that replaced it).
     Receipt(Box<Result<uke::Receipt, uke::UkeError>>),
 }
@@ -124,6 +149,10 @@ impl Source {
             }
             head.extend_from_slice(&buf[..k]);
         }
+        // A UTF-8 BOM (an editor's) is dropped before either format is recognised and read.
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            head.drain(..3);
+        }
         let is_uke = head
             .iter()
             .position(|b| !b.is_ascii_whitespace())
@@ -141,16 +170,45 @@ impl Source {
         matches!(self.kind, Kind::Uke(_))
     }
 
+    /// For a UKE input read to its end: the GO reconciliation's problems (empty when it
+    /// reconciles; a missing GO was already an error record of its own). None for JSON lines.
+    pub fn go_issues(&self) -> Option<Vec<String>> {
+        match &self.kind {
+            Kind::Uke(r) => Some(
+                r.check_go()
+                    .map(|issues| issues.iter().map(|i| i.to_string()).collect())
+                    .unwrap_or_default(),
+            ),
+            Kind::Jsonl { .. } => None,
+        }
+    }
+
+    /// Number of the last record read (for a UKE input).
+    pub fn records_read(&self) -> u64 {
+        match &self.kind {
+            Kind::Uke(r) => r.records_read(),
+            Kind::Jsonl { line, .. } => *line,
+        }
+    }
+
     /// Reads up to `n` claims into `out`. An empty `out` means the input is exhausted.
     pub fn next_chunk(&mut self, n: usize, out: &mut Vec<Input>) -> io::Result<()> {
         match &mut self.kind {
             Kind::Jsonl { reader, line } => {
                 while out.len() < n {
                     let mut buf = Vec::new();
-                    if reader.read_until(b'\n', &mut buf)? == 0 {
+                    // At most MAX_LINE bytes are kept of one line; the rest of a longer line is
+                    // skipped (not stored) and the line becomes an error record.
+                    let k = reader.by_ref().take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf)?;
+                    if k == 0 {
                         break;
                     }
                     *line += 1;
+                    if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+                        skip_line(reader)?;
+                        out.push(Input::TooLong(*line));
+                        continue;
+                    }
                     if buf.iter().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
@@ -175,6 +233,13 @@ pub struct ErrorRec {
 }
 
 impl ErrorRec {
+    /// A JSON line over [`MAX_LINE`].
+    pub fn too_long() -> ErrorRec {
+        ErrorRec {
+            path: String::new(),
+            message: format!("the line is longer than {MAX_LINE} bytes (the largest claim santei reads); skipped"),
+        }
+    }
     pub fn claim(e: &engine::ClaimError) -> ErrorRec {
         ErrorRec {
             path: e.path().to_string(),
@@ -305,6 +370,9 @@ impl Job<'_> {
             error: Some(error),
         };
         match input {
+            Input::TooLong(line) => {
+                write_rec(&mut done.bytes, &rec(Tag::Line { line }, ErrorRec::too_long()));
+            }
             Input::Line(line, bytes) => {
                 let tag = Tag::Line { line };
                 match self
@@ -520,6 +588,7 @@ pub fn run(a: BatchArgs) -> i32 {
     let pb = progress(&src);
     let counter = src.read_bytes.clone();
     let uke_input = src.is_uke();
+    let mut go_problem: Option<String> = None;
     let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
         (0u64, 0u64, 0u64, 0i128, 0u64, 0u64);
     let res = run_chunks(
@@ -547,7 +616,34 @@ pub fn run(a: BatchArgs) -> i32 {
         },
     )
     .map_err(|e| e.to_string())
-    .and_then(|_| out.finish());
+    .and_then(|_| {
+        // GO reconciliation of a UKE input, as `uke verify` reports it: one error record outside
+        // any receipt, before the output is closed.
+        let issues = src.go_issues().unwrap_or_default();
+        if !issues.is_empty() {
+            let mut bytes = Vec::new();
+            write_rec(
+                &mut bytes,
+                &Rec {
+                    tag: Tag::Receipt {
+                        receipt: None,
+                        record: src.records_read(),
+                    },
+                    result: None,
+                    unpriced: None,
+                    assumptions: None,
+                    comparison: None,
+                    error: Some(ErrorRec {
+                        path: "GO".into(),
+                        message: issues.join("; "),
+                    }),
+                },
+            );
+            out.write_all(&bytes).map_err(|e| format!("{}: {e}", a.output))?;
+            go_problem = Some(issues.join("; "));
+        }
+        out.finish()
+    });
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
@@ -560,13 +656,16 @@ pub fn run(a: BatchArgs) -> i32 {
         line.push_str(&format!(
             "; UKE: {unpriced} unpriced lines, {matching} of {computed} receipts match the recorded totals"
         ));
+        if let Some(p) = &go_problem {
+            line.push_str(&format!("; GO: {p}"));
+        }
     }
     eprintln!("{line}");
     if let Err(e) = res {
         eprintln!("error: {e}");
         return 2;
     }
-    if failed > 0 {
+    if failed > 0 || go_problem.is_some() {
         1
     } else {
         0

@@ -117,6 +117,7 @@ fn compute(side: &Side, claim: &Claim) -> Result<(Lenient, Vec<NaiveDate>), Erro
 
 fn one(old: &Side, new: &Side, input: Input) -> Item {
     let (tag, claim) = match input {
+        Input::TooLong(line) => (Tag::Line { line }, Err(ErrorRec::too_long())),
         Input::Line(line, bytes) => (
             Tag::Line { line },
             engine::parse_claim(&bytes).map_err(|e| ErrorRec::claim(&e)),

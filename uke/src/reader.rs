@@ -22,6 +22,8 @@ pub(crate) struct Item {
     /// ASCII letters.
     pub kind: Option<[u8; 2]>,
     pub result: Result<Record, UkeError>,
+    /// The error of the file's end (no GO record, empty file): it belongs to no receipt.
+    pub file_end: bool,
 }
 
 /// Reads a UKE file one record (line) at a time.
@@ -74,6 +76,7 @@ impl<R: BufRead> UkeReader<R> {
         Some(Item {
             kind,
             result: Err(UkeError::new(number, kind_err)),
+            file_end: false,
         })
     }
 
@@ -90,6 +93,7 @@ impl<R: BufRead> UkeReader<R> {
         Some(Item {
             kind: None,
             result: Err(UkeError::new(self.line + 1, ErrorKind::Truncated { reason })),
+            file_end: true,
         })
     }
 
@@ -159,7 +163,11 @@ impl<R: BufRead> UkeReader<R> {
             Some(k) if &k == b"GO" => self.seen_go = true,
             _ => {}
         }
-        Some(Item { kind, result })
+        Some(Item {
+            kind,
+            result,
+            file_end: false,
+        })
     }
 
     /// File-level order: IR first (once), GO last (once).

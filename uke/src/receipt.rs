@@ -593,6 +593,15 @@ impl<R: BufRead> Receipts<R> {
             self.done = true;
             return;
         };
+        if item.file_end {
+            // No GO at the end (or an empty file): the last receipt is complete as read and is
+            // yielded on its own; the error is the file's, outside any receipt.
+            self.flush();
+            if let Err(e) = item.result {
+                self.queue.push_back(Err(e));
+            }
+            return;
+        }
         match item.kind.as_ref() {
             Some(b"RE") => {
                 self.flush();
