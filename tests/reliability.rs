@@ -403,3 +403,28 @@ fn batch_json_lines_bom_and_two_claims_on_a_line() {
     );
     assert_eq!(recs[2]["result"]["total_points"], 447);
 }
+
+/// The reproducers of the hostile pass (`tests/fuzz/issue11-*.json`, also seeds for the
+/// `calculate` fuzz target — see fuzz/README.md): each is a claim error, none a total; the one
+/// with a BOM computes the README example's 447.
+#[test]
+fn fuzz_reproducers_are_errors_not_totals() {
+    let set = std::sync::Arc::new(masters::load_default().unwrap());
+    let engine = engine::Engine::new(set);
+    let mut n = 0;
+    for e in std::fs::read_dir("tests/fuzz").unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("issue11-") {
+            continue;
+        }
+        let r = engine.calculate_json(&std::fs::read(&p).unwrap(), engine::Options { trace: false });
+        if name.ends_with("-ok.json") {
+            assert_eq!(r.map(|o| o.total_points).ok(), Some(447), "{name}");
+        } else {
+            assert!(r.is_err(), "{name}: accepted with total {}", r.unwrap().total_points);
+        }
+        n += 1;
+    }
+    assert_eq!(n, 13);
+}
