@@ -243,9 +243,11 @@ pub fn parse_claim(json: &[u8]) -> Result<Claim, crate::ClaimError> {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let path = if path == "." { String::new() } else { path };
+            // serde echoes what it read (an unknown field's name, a bad string): never more
+            // than ~200 characters of the input in a message.
             return Err(crate::ClaimError::Json {
-                path,
-                message: inner.to_string(),
+                path: strict::clip(&path),
+                message: strict::clip(&inner.to_string()),
             });
         }
     };
