@@ -280,7 +280,10 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
     let at = text_pos(b"19910125");
     b[at..at + 8].copy_from_slice(b"19911325");
     let (recs, counts) = run("bad_date.UKE", &b);
-    assert_eq!(recs.len(), 75);
+    // 75 receipts, then GO: it no longer reconciles with the 74 receipts that could be read.
+    assert_eq!(recs.len(), 76);
+    assert_eq!(recs[75]["receipt"], Value::Null);
+    assert_eq!(recs[75]["error"]["path"], "GO");
     assert_eq!(recs[1]["receipt"], 2);
     assert!(
         recs[1]["error"]["path"]
@@ -298,7 +301,8 @@ fn uke_errors_become_records_and_the_other_receipts_compute() {
     let at = text_pos(b"\r\nSN,1,01");
     b[at + 2..at + 4].copy_from_slice(b"ZZ");
     let (recs, counts) = run("unknown.UKE", &b);
-    assert_eq!(recs.len(), 75);
+    assert_eq!(recs.len(), 76, "75 receipts and the GO record's error");
+    assert_eq!(recs[75]["error"]["path"], "GO");
     assert!(
         recs[1]["error"]["message"]
             .as_str()

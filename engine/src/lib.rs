@@ -124,13 +124,24 @@ impl Index {
 pub struct Engine {
     masters: Arc<MasterSet>,
     index: Index,
+    coverage: rules::revision::Coverage,
 }
 
 impl Engine {
     /// Builds an engine over a master set (kept alive by the engine).
     pub fn new(masters: Arc<MasterSet>) -> Engine {
         let index = Index::build(&masters);
-        Engine { masters, index }
+        let coverage = rules::revision::Coverage::of(&masters);
+        Engine {
+            masters,
+            index,
+            coverage,
+        }
+    }
+
+    /// Which revisions the set's official s master covers ([`rules::revision`]).
+    pub fn coverage(&self) -> &rules::revision::Coverage {
+        &self.coverage
     }
 
     pub fn masters(&self) -> &MasterSet {

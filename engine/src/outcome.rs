@@ -125,6 +125,13 @@ pub struct Outcome {
 
 impl Outcome {
     /// Whether any diagnostic is an error (the claim is rejected by the rules).
+    /// Removes and returns the `REVISION_NOT_COVERED` warning, for fronts that report it once
+    /// (batch's summary) or turn it into an error (`--strict`, `SANTEI_CALC_STRICT`).
+    pub fn take_revision_warning(&mut self) -> Option<Diagnostic> {
+        let i = self.diagnostics.iter().position(|d| d.code == "REVISION_NOT_COVERED")?;
+        Some(self.diagnostics.remove(i))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }

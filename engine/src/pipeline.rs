@@ -496,6 +496,8 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         &mut st.diags,
         &ctx.history,
     );
+    // The revision boundary: a date under a revision the set's s master does not cover.
+    st.diags.extend(eng.coverage.diagnostic(claim.visits[0].date));
     // Checked sums: the bounds make an overflow impossible for real prices, and should a master
     // row carry an absurd value the claim fails with the line's path instead of wrapping.
     let mut sections_map: BTreeMap<String, i64> = BTreeMap::new();

@@ -38,6 +38,13 @@
 #define SANTEI_CALC_PRETTY 2
 
 /**
+ * Flag for `santei_calculate_opts`: a service date under a 診療報酬改定 the loaded masters do
+ * not cover (diagnostic `REVISION_NOT_COVERED`) returns `SANTEI_INVALID_CLAIM` instead of a
+ * result carrying the warning.
+ */
+#define SANTEI_CALC_STRICT 4
+
+/**
  * The flags `santei_calculate` uses: the trace on, compact JSON.
  */
 #define SANTEI_CALC_DEFAULT SANTEI_CALC_TRACE

@@ -48,10 +48,15 @@ pub const SANTEI_CALC_TRACE: u32 = 1;
 /// Flag for `santei_calculate_opts`: pretty-print (indent) the result JSON.
 pub const SANTEI_CALC_PRETTY: u32 = 2;
 
+/// Flag for `santei_calculate_opts`: a service date under a 診療報酬改定 the loaded masters do
+/// not cover (diagnostic `REVISION_NOT_COVERED`) returns `SANTEI_INVALID_CLAIM` instead of a
+/// result carrying the warning.
+pub const SANTEI_CALC_STRICT: u32 = 4;
+
 /// The flags `santei_calculate` uses: the trace on, compact JSON.
 pub const SANTEI_CALC_DEFAULT: u32 = SANTEI_CALC_TRACE;
 
-const SANTEI_CALC_ALL: u32 = SANTEI_CALC_TRACE | SANTEI_CALC_PRETTY;
+const SANTEI_CALC_ALL: u32 = SANTEI_CALC_TRACE | SANTEI_CALC_PRETTY | SANTEI_CALC_STRICT;
 
 /// A loaded master set (immutable, reference-counted). Create it with `santei_masters_open` or
 /// `santei_masters_open_default`; free it with `santei_masters_free`. Engines built from it
@@ -371,9 +376,17 @@ fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>,
     let opts = Options {
         trace: flags & SANTEI_CALC_TRACE != 0,
     };
-    let outcome = engine
+    let mut outcome = engine
         .calculate_json(json, opts)
         .map_err(|e| (santei_status::SANTEI_INVALID_CLAIM, e.to_string()))?;
+    if flags & SANTEI_CALC_STRICT != 0 {
+        if let Some(d) = outcome.take_revision_warning() {
+            return Err((
+                santei_status::SANTEI_INVALID_CLAIM,
+                format!("{}: {}: {}", d.path, d.code, d.message),
+            ));
+        }
+    }
     // Room for the JSON and the NUL terminator, so the final push rarely reallocates.
     let mut bytes = Vec::with_capacity(4096);
     let written = if flags & SANTEI_CALC_PRETTY != 0 {

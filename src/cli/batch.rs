@@ -55,6 +55,10 @@ pub struct BatchArgs {
     /// Claims per chunk.
     #[arg(long, default_value_t = 4096)]
     pub chunk: usize,
+    /// A claim under a revision the masters do not cover (REVISION_NOT_COVERED) is an error
+    /// record; without it the warning is counted once in the summary, not repeated per result.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The longest JSON line (one claim) batch reads: 64 MiB, as `SANTEI_MAX_INPUT_LEN` of the C ABI.
@@ -319,6 +323,8 @@ pub struct Done {
     points: i64,
     unpriced: usize,
     matches: bool,
+    /// The REVISION_NOT_COVERED warning taken out of the result (reported once in the summary).
+    revision: Option<String>,
 }
 
 /// Everything a worker needs, shared read-only.
@@ -327,6 +333,8 @@ pub struct Job<'a> {
     pub facility: Option<&'a Facility>,
     pub as_of: Option<NaiveDate>,
     pub opts: Options,
+    /// `--strict`: REVISION_NOT_COVERED makes the claim an error record.
+    pub strict: bool,
 }
 
 impl Job<'_> {
@@ -353,6 +361,20 @@ impl Job<'_> {
         uke::claim::convert(r, &o)
     }
 
+    /// Takes the REVISION_NOT_COVERED warning out of `o` into `done` (for the summary); with
+    /// `--strict` it becomes the claim's error.
+    fn revision(&self, o: &mut Outcome, done: &mut Done) -> Option<ErrorRec> {
+        let d = o.take_revision_warning()?;
+        if self.strict {
+            return Some(ErrorRec {
+                path: d.path,
+                message: format!("{}: {}", d.code, d.message),
+            });
+        }
+        done.revision = Some(d.message);
+        None
+    }
+
     fn run(&self, input: Input) -> Done {
         let mut done = Done {
             bytes: Vec::with_capacity(2048),
@@ -360,6 +382,7 @@ impl Job<'_> {
             points: 0,
             unpriced: 0,
             matches: false,
+            revision: None,
         };
         let rec = |tag: Tag, error: ErrorRec| Rec {
             tag,
@@ -379,7 +402,11 @@ impl Job<'_> {
                     .parse_line(&bytes)
                     .and_then(|c| self.engine.calculate_with(&c, self.opts))
                 {
-                    Ok(o) => {
+                    Ok(mut o) => {
+                        if let Some(e) = self.revision(&mut o, &mut done) {
+                            write_rec(&mut done.bytes, &rec(tag, e));
+                            return done;
+                        }
                         done.ok = true;
                         done.points = o.total_points;
                         write_rec(
@@ -414,7 +441,11 @@ impl Job<'_> {
                     }
                 };
                 match uke::claim::recalculate(self.engine, &conv, self.opts) {
-                    Ok(x) => {
+                    Ok(mut x) => {
+                        if let Some(e) = self.revision(&mut x.outcome, &mut done) {
+                            write_rec(&mut done.bytes, &rec(tag, e));
+                            return done;
+                        }
                         done.ok = true;
                         done.points = x.outcome.total_points;
                         done.unpriced = x.unpriced.len();
@@ -584,11 +615,13 @@ pub fn run(a: BatchArgs) -> i32 {
         facility: facility.as_ref(),
         as_of: a.as_of,
         opts: Options { trace: a.trace },
+        strict: a.strict,
     };
     let pb = progress(&src);
     let counter = src.read_bytes.clone();
     let uke_input = src.is_uke();
     let mut go_problem: Option<String> = None;
+    let (mut revision_claims, mut revision_msg) = (0u64, None::<String>);
     let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
         (0u64, 0u64, 0u64, 0i128, 0u64, 0u64);
     let res = run_chunks(
@@ -606,6 +639,10 @@ pub fn run(a: BatchArgs) -> i32 {
             }
             unpriced += d.unpriced as u64;
             matching += d.matches as u64;
+            if let Some(m) = d.revision {
+                revision_claims += 1;
+                revision_msg.get_or_insert(m);
+            }
             if let Some(pb) = &pb {
                 if read % 1024 == 0 {
                     pb.set_position(counter.load(Ordering::Relaxed));
@@ -661,6 +698,9 @@ pub fn run(a: BatchArgs) -> i32 {
         }
     }
     eprintln!("{line}");
+    if let Some(m) = revision_msg {
+        eprintln!("warning: REVISION_NOT_COVERED: {revision_claims} claims: {m}");
+    }
     if let Err(e) = res {
         eprintln!("error: {e}");
         return 2;

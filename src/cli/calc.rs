@@ -15,6 +15,10 @@ pub struct CalcArgs {
     /// Print the result JSON instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// A service date under a revision the masters do not cover (REVISION_NOT_COVERED) is an
+    /// error (exit 2) instead of a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn run(a: CalcArgs) -> i32 {
@@ -37,7 +41,13 @@ pub fn run(a: CalcArgs) -> i32 {
     };
     let engine = Engine::new(Arc::new(set));
     match engine.calculate_json(&buf, Options { trace: true }) {
-        Ok(out) => {
+        Ok(mut out) => {
+            if a.strict {
+                if let Some(d) = out.take_revision_warning() {
+                    eprintln!("error: {}: {}: {}", d.path, d.code, d.message);
+                    return 2;
+                }
+            }
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             } else {

@@ -29,6 +29,7 @@ pub mod jikan;
 pub mod kensa;
 pub mod kihon;
 pub mod monthly;
+pub mod revision;
 pub mod sections;
 pub mod shochi;
 pub mod tensuhyo_check;
