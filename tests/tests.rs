@@ -10,3 +10,5 @@ mod batch;
 mod cli;
 // The 電子点数表 override layer through the engine: an override file switches off a 背反 pair.
 mod tensuhyo_engine;
+// santei futan (患者負担金 of one receipt-month) through the binary: 事例35, exit codes, --json.
+mod futan_cli;

@@ -1,0 +1,68 @@
+//! `santei futan --in FILE [--json]` (futan.md §7(c)) through the binary: the README's example
+//! (MHLW 高齢受給者 計算事例 平成30年8月 事例35), the exit codes and the `--json` shape.
+
+use std::process::Command;
+
+fn santei(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(args)
+        .output()
+        .expect("run santei")
+}
+
+fn write_tmp(name: &str, body: &str) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("santei-futan-{}-{name}", std::process::id()));
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+/// 事例35 (現役並みⅢ, 多数回, 外来, 54 上限 10,000): 54 part 40,500 → 10,000; 単独 141,000 → 140,100;
+/// 合算 140,100 → the counter takes 10,000 on day 1 and 130,100 on day 2.
+#[test]
+fn futan_reproduces_jirei35_as_json_and_as_a_table() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/futan-kourei-jirei35.json");
+    let out = santei(&["futan", "--in", example, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("burden JSON");
+    assert_eq!(v["patient_yen"], 140100);
+    assert_eq!(v["copay_yen"], 170600);
+    assert_eq!(v["insurer_yen"], 434400);
+    assert_eq!(v["public_aid"][0]["paid_yen"], 30500);
+    assert_eq!(v["visits"][0]["counter_yen"], 10000);
+    assert_eq!(v["visits"][1]["counter_yen"], 130100);
+    assert!(v.get("lines").is_none(), "--json prints the burden object alone");
+
+    let out = santei(&["futan", "--in", example]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2018-08-02    47000      470,000      130,100      130,100"),
+        "{text}"
+    );
+    assert!(
+        text.contains("insurer 434,400 + 公費 30,500 + patient 140,100"),
+        "{text}"
+    );
+}
+
+#[test]
+fn futan_exit_codes() {
+    // A rule error (no 2026-08 table, futan.md §4.8) → 1, the diagnostic printed.
+    let p = write_tmp(
+        "missing.json",
+        r#"{"month":"2026-08","birth_date":"1954-01-01","insurance":{"kind":"kokuho"},"visits":[{"date":"2026-08-03","points":100}]}"#,
+    );
+    let out = santei(&["futan", "--in", p.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "FUTAN_TABLE_MISSING");
+    // Invalid input → 2 with the JSON path.
+    let p = write_tmp(
+        "bad.json",
+        r#"{"month":"2024-06","birth_date":"1980-01-01","insurance":{"kind":"shaho","incme":"ウ"},"visits":[{"date":"2024-06-03","points":100}]}"#,
+    );
+    let out = santei(&["futan", "--in", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: insurance.incme: FUTAN_INPUT_INVALID"), "{err}");
+}
