@@ -66,3 +66,54 @@ fn futan_exit_codes() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: insurance.incme: FUTAN_INPUT_INVALID"), "{err}");
 }
+
+/// The claim path (futan.md §7(a)/(b)): `santei calc` on a claim with `insurance` gives
+/// `burden`; the points of each visit are Σ points × count of its lines. Visit 1 is the README's
+/// 447点 (4,470円): 3割 1,341 → the counter takes 1,340 (10円未満四捨五入, 健保法75条).
+#[test]
+fn calc_with_insurance_gives_the_counter_amount_per_visit() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/first-visit-dx-burden.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["calc", example, "--json"])
+        .env_remove("SANTEI_MASTERS")
+        .output()
+        .expect("run santei");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &v["burden"];
+    assert_eq!(b["visits"][0]["points"], 447);
+    assert_eq!(b["visits"][0]["patient_yen"], 1341);
+    assert_eq!(b["visits"][0]["counter_yen"], 1340);
+    for (k, visit) in b["visits"].as_array().unwrap().iter().enumerate() {
+        let points: i64 = v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["visit"] == k)
+            .map(|l| l["points"].as_i64().unwrap() * l["count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(visit["points"], points);
+        // 3割, no limit reached (ウ 80,100): the counter is round10(points × 10 × 0.3).
+        assert_eq!(visit["counter_yen"], ((points * 3) + 5) / 10 * 10);
+    }
+    assert_eq!(b["points"], v["total_points"]);
+    assert_eq!(b["income"], "ウ");
+
+    // Without insurance the result has no `burden` (and is unchanged: tests/snapshots).
+    let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/first-visit-dx.json");
+    let out = santei(&["calc", plain, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("burden").is_none());
+
+    // The table prints the visits' counter amounts.
+    let out = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["calc", example])
+        .env_remove("SANTEI_MASTERS")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2025-05-12      447        4,470        1,341        1,340"),
+        "{text}"
+    );
+}
