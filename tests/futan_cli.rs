@@ -20,7 +20,7 @@ fn write_tmp(name: &str, body: &str) -> std::path::PathBuf {
 /// 合算 140,100 → the counter takes 10,000 on day 1 and 130,100 on day 2.
 #[test]
 fn futan_reproduces_jirei35_as_json_and_as_a_table() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/futan-kourei-jirei35.json");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/futan/kourei-jirei35.json");
     let out = santei(&["futan", "--in", example, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("burden JSON");

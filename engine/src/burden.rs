@@ -11,9 +11,9 @@
 
 use crate::claim::Claim;
 use crate::outcome::{Diagnostic, Level, Outcome};
-use crate::ClaimError;
+use crate::{ClaimError, Options};
 
-pub(crate) fn attach(claim: &Claim, out: &mut Outcome) -> Result<(), ClaimError> {
+pub(crate) fn attach(claim: &Claim, out: &mut Outcome, opts: Options) -> Result<(), ClaimError> {
     if claim.insurance.is_none() && claim.public_aid.is_empty() {
         return Ok(());
     }
@@ -51,7 +51,13 @@ pub(crate) fn attach(claim: &Claim, out: &mut Outcome) -> Result<(), ClaimError>
         history: claim.futan_history.clone(),
     };
     match futan::compute(&input) {
-        Ok(b) => out.burden = Some(b),
+        Ok(mut b) => {
+            // The trace follows `Options::trace`, like `reason.detail` of the lines.
+            if !opts.trace {
+                b.trace.clear();
+            }
+            out.burden = Some(b)
+        }
         Err(e) if e.kind.is_rule() => out.diagnostics.push(Diagnostic {
             level: Level::Error,
             code: e.code(),

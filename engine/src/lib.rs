@@ -132,7 +132,7 @@ impl Engine {
     /// Computes one claim with options.
     pub fn calculate_with(&self, claim: &Claim, opts: Options) -> Result<Outcome, ClaimError> {
         let mut outcome = pipeline::run(self, claim, opts)?;
-        burden::attach(claim, &mut outcome)?;
+        burden::attach(claim, &mut outcome, opts)?;
         Ok(outcome)
     }
 
