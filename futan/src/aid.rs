@@ -261,6 +261,21 @@ fn resolve_one(i: usize, a: &PublicAid) -> Result<AidRule, FutanError> {
         };
     let national = NATIONAL.iter().find(|n| n.law == a.law);
     let order = PAYER_ORDER.iter().position(|l| *l == a.law);
+    if a.after.is_some() && order.is_some() {
+        return Err(FutanError::input(
+            p("after"),
+            format!(
+                "`after` orders 地方単独公費; 法別 {} has its place in the national order (futan.md §5.4)",
+                a.law
+            ),
+        ));
+    }
+    if a.visits_per_month.is_some() && a.visit_limit.is_none() {
+        return Err(FutanError::input(
+            p("visits_per_month"),
+            "`visits_per_month` counts the visits that pay `visit_limit`, which is missing",
+        ));
+    }
     let own_rule = rate.is_some() || a.monthly_limit.is_some() || a.visit_limit.is_some();
     let missing = || {
         FutanError::new(

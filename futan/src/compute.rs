@@ -24,6 +24,21 @@ use crate::rate::{self, Classification};
 use crate::round;
 use chrono::NaiveDate;
 
+/// Adds a trace step when tracing (the last prefix of the month); the arguments are only
+/// evaluated then, so the earlier prefixes build no strings.
+macro_rules! trace {
+    ($t:expr, $step:expr, $rule:expr, $source:expr, $detail:expr $(,)?) => {
+        if let Some(t) = $t.as_deref_mut() {
+            t.push(TraceStep {
+                step: $step,
+                rule: $rule.to_string(),
+                source: $source.to_string(),
+                detail: $detail,
+            });
+        }
+    };
+}
+
 /// The largest 医療費 of one receipt santei accepts (10兆円): every product it forms (yen ×
 /// 1000ths) then stays far inside i64; beyond it the input is refused as `FUTAN_OVERFLOW`.
 pub const MAX_MEDICAL_YEN: i64 = 10_000_000_000_000;
@@ -527,17 +542,6 @@ fn table_for(s: &Setup) -> Result<&'static kougaku::Table, FutanError> {
     })
 }
 
-fn push(t: &mut Option<&mut Vec<TraceStep>>, step: String, rule: &str, source: &str, detail: String) {
-    if let Some(t) = t.as_deref_mut() {
-        t.push(TraceStep {
-            step,
-            rule: rule.to_string(),
-            source: source.to_string(),
-            detail,
-        });
-    }
-}
-
 /// The receipt over `visits[0..n]`.
 fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<MonthCalc, FutanError> {
     let visits = &s.visits[..n];
@@ -576,7 +580,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
         }
         let step = format!("parts[{pi}]");
         let tandoku = key.aids.is_empty();
-        push(
+        trace!(
             t,
             step.clone(),
             c.rate_rule,
@@ -610,7 +614,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
             })?;
             let col = if s.inpatient { &row.inpatient } else { &row.outpatient };
             let l = kougaku::limit(col, medical, c.tasuu, c.halved)?;
-            push(
+            trace!(
                 t,
                 step.clone(),
                 table.rule,
@@ -628,7 +632,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
             let hairyo_period = (kougaku::HAIRYO_FROM..=kougaku::HAIRYO_TO).contains(&d);
             if tandoku && !key.tokutei && c.ippan2 && !s.inpatient && hairyo_period {
                 let h = kougaku::hairyo(medical)?;
-                push(
+                trace!(
                     t,
                     step.clone(),
                     "futan.kougaku.hairyo",
@@ -642,7 +646,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
             }
             limit = Some(yen);
         } else if !c.no_insurance && tandoku && c.income.is_some() {
-            push(
+            trace!(
                 t,
                 step.clone(),
                 "futan.kougaku.u70_2007",
@@ -653,7 +657,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
         let mut copay = limit.map_or(raw, |l| raw.min(l));
         if key.tokutei {
             let p = pool.unwrap_or(0);
-            push(
+            trace!(
                 t,
                 step.clone(),
                 "futan.kougaku.tokutei",
@@ -702,7 +706,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
                 let avail = round::sub(round::sub(ml, used[r])?, before)?.max(0);
                 limit_left = Some(avail);
                 if before > 0 {
-                    push(
+                    trace!(
                         t,
                         format!("{step}.aid[{}]", rule.law),
                         "futan.aid.limit_used",
@@ -717,7 +721,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
             }
             used[r] = round::add(used[r], share)?;
             let paid = round::sub(target, share)?;
-            push(
+            trace!(
                 t,
                 format!("{step}.aid[{}]", rule.law),
                 &rule.rule,
@@ -769,7 +773,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
             }
             if c.group == Group::Under70 && p.copay < kougaku::GASSAN_U70_MIN {
                 if parts.len() > 1 {
-                    push(
+                    trace!(
                         t,
                         format!("parts[{i}]"),
                         "futan.kougaku.gassan_21000",
@@ -798,7 +802,7 @@ fn month(s: &Setup, n: usize, t: &mut Option<&mut Vec<TraceStep>>) -> Result<Mon
                 .iter()
                 .try_fold(0i64, |a, &i| round::add(a, parts[i].patient))?;
             let mut excess = round::sub(total, l.yen)?.max(0);
-            push(
+            trace!(
                 t,
                 "gassan".into(),
                 "futan.kougaku.gassan",

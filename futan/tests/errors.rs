@@ -267,6 +267,19 @@ fn aid_without_a_rule() {
         (e.kind, e.path.as_str(), e.code()),
         (ErrorKind::AidRuleMissing, "public_aid[0]", "FUTAN_AID_RULE_MISSING")
     );
+    // Rule fields that would be ignored are errors too.
+    let e = err(json!({
+        "month": "2024-06", "birth_date": "1980-01-01", "insurance": {"kind": "shaho"},
+        "public_aid": [{"law": "54", "monthly_limit": 5000, "after": 1}],
+        "visits": [{"date": "2024-06-03", "points": 100}]
+    }));
+    assert_eq!(e.path, "public_aid[0].after");
+    let e = err(json!({
+        "month": "2024-06", "birth_date": "1980-01-01", "insurance": {"kind": "shaho"},
+        "public_aid": [{"law": "88", "monthly_limit": 500, "visits_per_month": 2}],
+        "visits": [{"date": "2024-06-03", "points": 100}]
+    }));
+    assert_eq!(e.path, "public_aid[0].visits_per_month");
     // 53 is in the order of payers but its rule is data (futan.md §5.1).
     let e = err(json!({
         "month": "2024-06", "birth_date": "1980-01-01", "insurance": {"kind": "shaho"},
