@@ -12,3 +12,5 @@ mod cli;
 mod tensuhyo_engine;
 // Issue 11 regressions: outputs never over inputs, no wrapped totals, bounded input, strict claims.
 mod reliability;
+// santei futan (患者負担金 of one receipt-month) through the binary: 事例35, exit codes, --json.
+mod futan_cli;

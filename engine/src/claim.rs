@@ -22,6 +22,18 @@ pub struct Claim {
     /// Optional free label echoed in the result (e.g. a receipt number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The 医療保険 (futan.md §7(a)); with it (or `public_aid`) the result carries `burden`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<futan::Insurance>,
+    /// 公費 受給者証 (futan.md §7(a), §5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_aid: Vec<futan::PublicAid>,
+    /// 多数回 months and other providers' 上限額管理票 amounts (the standalone `history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub futan_history: Option<futan::History>,
+    /// 入院 receipt (default `false`; santei computes 入院外 points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inpatient: Option<bool>,
 }
 
 /// 診療所 or 病院.
@@ -186,6 +198,12 @@ pub struct Visit {
     pub prescription: Option<Prescription>,
     #[serde(default)]
     pub items: Vec<Item>,
+    /// The 公費 (`law`) that apply to this visit; default every `public_aid` entry valid on the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aid: Option<Vec<String>>,
+    /// This visit is 特定疾病療養; default `true` when `insurance.tokutei_shippei` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokutei: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

@@ -375,6 +375,8 @@ impl Generator {
                 phone: false,
                 prescription,
                 items,
+                aid: None,
+                tokutei: None,
             });
         }
         Claim {
@@ -383,6 +385,10 @@ impl Generator {
             history: Vec::new(),
             visits,
             id: Some(format!("gen-{}-{}", self.seed, self.n)),
+            insurance: None,
+            public_aid: Vec::new(),
+            futan_history: None,
+            inpatient: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 //!
 //! Rule families live one per file under [`rules`]; see ARCHITECTURE.md for the map.
 
+mod burden;
 pub mod calendar;
 pub mod claim;
 mod context;
@@ -155,7 +156,9 @@ impl Engine {
 
     /// Computes one claim with options.
     pub fn calculate_with(&self, claim: &Claim, opts: Options) -> Result<Outcome, ClaimError> {
-        pipeline::run(self, claim, opts)
+        let mut outcome = pipeline::run(self, claim, opts)?;
+        burden::attach(claim, &mut outcome, opts)?;
+        Ok(outcome)
     }
 
     /// Parses and computes a claim given as JSON.

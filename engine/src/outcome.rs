@@ -121,6 +121,9 @@ pub struct Outcome {
     pub masters: Vec<MasterFileRef>,
     /// Points per 診療識別.
     pub sections: BTreeMap<String, i64>,
+    /// 患者負担金 (futan.md §7(b)): only for a claim with `insurance` or `public_aid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burden: Option<futan::Burden>,
 }
 
 impl Outcome {

@@ -537,6 +537,7 @@ pub(crate) fn run(eng: &Engine, claim: &Claim, opts: Options) -> Result<Outcome,
         diagnostics: st.diags,
         masters: masters_used,
         sections: sections_map,
+        burden: None,
     })
 }
 

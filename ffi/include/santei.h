@@ -21,8 +21,8 @@
 #define SANTEI_ABI_VERSION 1
 
 /**
- * The largest claim JSON `santei_calculate` accepts, in bytes (64 MiB). Longer input returns
- * `SANTEI_INPUT_TOO_LARGE` without being read.
+ * The largest input JSON `santei_calculate` and `santei_futan` accept, in bytes (64 MiB). Longer
+ * input returns `SANTEI_INPUT_TOO_LARGE` without being read.
  */
 #define SANTEI_MAX_INPUT_LEN 67108864
 
@@ -83,8 +83,9 @@ typedef enum santei_status {
    */
   SANTEI_MASTERS_ERROR = 5,
   /**
-   * The claim cannot be computed: bad JSON, an unknown field, an unknown code, a code not
-   * valid on its date, an impossible date or time. The message names the JSON path.
+   * The claim (or the `santei_futan` input) cannot be computed: bad JSON, an unknown field, an
+   * unknown code, a code not valid on its date, an impossible date or time. The message names
+   * the JSON path.
    * A claim that the *rules* reject is not an error: it returns `SANTEI_OK` with error
    * diagnostics in the result JSON.
    */
@@ -257,6 +258,31 @@ enum santei_status santei_calculate_opts(const struct santei_engine *engine,
                                          size_t len,
                                          uint32_t flags,
                                          struct santei_buffer **result_json);
+
+/**
+ * Computes the 患者負担金 of one receipt-month (shared/spec/futan.md §7(c): the points or yen of
+ * each visit, the patient's birth date, insurance and 公費) — 一部負担金, 高額療養費 at the counter
+ * and every 公費's share, per visit and for the receipt. On `SANTEI_OK` writes the `burden`
+ * JSON (futan.md §7(b)) to a new buffer in `*out` (free it with `santei_buffer_free`). No master
+ * set or engine is needed: the money rules carry their own dated tables. (A claim with
+ * `insurance` given to `santei_calculate` gets the same `burden` inside its result.)
+ *
+ * A receipt the rules cannot price still returns `SANTEI_OK`: the buffer then holds
+ * `{"diagnostics":[{"level":"error","code":"FUTAN_TABLE_MISSING",…,"path":"month"}]}`
+ * (`FUTAN_TABLE_MISSING`, `FUTAN_INCOME_INVALID`, `FUTAN_KOUKI_AGE`, `FUTAN_AID_RULE_MISSING`).
+ * Errors: `SANTEI_NULL_ARGUMENT`, `SANTEI_EMPTY_INPUT` (`len` is 0), `SANTEI_INPUT_TOO_LARGE`
+ * (`len` > `SANTEI_MAX_INPUT_LEN`), `SANTEI_INVALID_UTF8`, `SANTEI_INVALID_CLAIM` (bad JSON, an
+ * unknown field, an impossible fact; the message starts with the JSON path, e.g.
+ * `insurance.incme: FUTAN_INPUT_INVALID: unknown field …`).
+ *
+ * Thread-safe: any number of threads may call it at once.
+ *
+ * # Safety
+ * `json` is NULL or points to `len` readable bytes; `out` is NULL or writable.
+ */
+enum santei_status santei_futan(const uint8_t *json,
+                                size_t len,
+                                struct santei_buffer **out);
 
 /**
  * The bytes of a buffer (UTF-8 JSON, followed by a NUL byte not counted in the length), owned

@@ -25,8 +25,9 @@ pub enum santei_status {
     /// The master files were read but are not a valid master set (the message names
     /// `file:line:column`).
     SANTEI_MASTERS_ERROR = 5,
-    /// The claim cannot be computed: bad JSON, an unknown field, an unknown code, a code not
-    /// valid on its date, an impossible date or time. The message names the JSON path.
+    /// The claim (or the `santei_futan` input) cannot be computed: bad JSON, an unknown field, an
+    /// unknown code, a code not valid on its date, an impossible date or time. The message names
+    /// the JSON path.
     /// A claim that the *rules* reject is not an error: it returns `SANTEI_OK` with error
     /// diagnostics in the result JSON.
     SANTEI_INVALID_CLAIM = 6,

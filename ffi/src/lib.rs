@@ -37,8 +37,8 @@ use std::sync::Arc;
 /// `santei_abi_version()` at run time to detect a header/library mismatch.
 pub const SANTEI_ABI_VERSION: u32 = 1;
 
-/// The largest claim JSON `santei_calculate` accepts, in bytes (64 MiB). Longer input returns
-/// `SANTEI_INPUT_TOO_LARGE` without being read.
+/// The largest input JSON `santei_calculate` and `santei_futan` accept, in bytes (64 MiB). Longer
+/// input returns `SANTEI_INPUT_TOO_LARGE` without being read.
 pub const SANTEI_MAX_INPUT_LEN: usize = 67108864;
 
 /// Flag for `santei_calculate_opts`: fill `reason.detail` of each line with the decision trace
@@ -343,14 +343,8 @@ pub unsafe extern "C" fn santei_calculate_opts(
                 &format!("unknown flag bits {:#x}", flags & !SANTEI_CALC_ALL),
             );
         }
-        if len == 0 {
-            return fail(santei_status::SANTEI_EMPTY_INPUT, "claim_json is empty (len 0)");
-        }
-        if len > SANTEI_MAX_INPUT_LEN {
-            return fail(
-                santei_status::SANTEI_INPUT_TOO_LARGE,
-                &format!("claim_json is {len} bytes; the limit is {SANTEI_MAX_INPUT_LEN} (SANTEI_MAX_INPUT_LEN)"),
-            );
+        if let Err(status) = check_len(len, "claim_json") {
+            return status;
         }
         // SAFETY: not NULL; `len` readable bytes by contract; len <= 64 MiB < isize::MAX.
         let json = unsafe { std::slice::from_raw_parts(claim_json, len) };
@@ -365,14 +359,36 @@ pub unsafe extern "C" fn santei_calculate_opts(
     })
 }
 
-/// The whole calculation in Rust terms: the claim bytes → the result JSON bytes.
-fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>, (santei_status, String)> {
-    if let Err(e) = std::str::from_utf8(json) {
-        return Err((
-            santei_status::SANTEI_INVALID_UTF8,
-            format!("claim_json is not valid UTF-8 (at byte {})", e.valid_up_to()),
+/// The length checks of an input JSON (`SANTEI_EMPTY_INPUT`, `SANTEI_INPUT_TOO_LARGE`), with the
+/// last error set.
+fn check_len(len: usize, what: &str) -> Result<(), santei_status> {
+    if len == 0 {
+        return Err(fail(
+            santei_status::SANTEI_EMPTY_INPUT,
+            &format!("{what} is empty (len 0)"),
         ));
     }
+    if len > SANTEI_MAX_INPUT_LEN {
+        return Err(fail(
+            santei_status::SANTEI_INPUT_TOO_LARGE,
+            &format!("{what} is {len} bytes; the limit is {SANTEI_MAX_INPUT_LEN} (SANTEI_MAX_INPUT_LEN)"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_utf8(json: &[u8], what: &str) -> Result<(), (santei_status, String)> {
+    std::str::from_utf8(json).map(|_| ()).map_err(|e| {
+        (
+            santei_status::SANTEI_INVALID_UTF8,
+            format!("{what} is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// The whole calculation in Rust terms: the claim bytes → the result JSON bytes.
+fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>, (santei_status, String)> {
+    check_utf8(json, "claim_json")?;
     let opts = Options {
         trace: flags & SANTEI_CALC_TRACE != 0,
     };
@@ -401,6 +417,64 @@ fn calculate_to_vec(engine: &Engine, json: &[u8], flags: u32) -> Result<Vec<u8>,
         )
     })?;
     Ok(bytes)
+}
+
+/// Computes the 患者負担金 of one receipt-month (shared/spec/futan.md §7(c): the points or yen of
+/// each visit, the patient's birth date, insurance and 公費) — 一部負担金, 高額療養費 at the counter
+/// and every 公費's share, per visit and for the receipt. On `SANTEI_OK` writes the `burden`
+/// JSON (futan.md §7(b)) to a new buffer in `*out` (free it with `santei_buffer_free`). No master
+/// set or engine is needed: the money rules carry their own dated tables. (A claim with
+/// `insurance` given to `santei_calculate` gets the same `burden` inside its result.)
+///
+/// A receipt the rules cannot price still returns `SANTEI_OK`: the buffer then holds
+/// `{"diagnostics":[{"level":"error","code":"FUTAN_TABLE_MISSING",…,"path":"month"}]}`
+/// (`FUTAN_TABLE_MISSING`, `FUTAN_INCOME_INVALID`, `FUTAN_KOUKI_AGE`, `FUTAN_AID_RULE_MISSING`).
+/// Errors: `SANTEI_NULL_ARGUMENT`, `SANTEI_EMPTY_INPUT` (`len` is 0), `SANTEI_INPUT_TOO_LARGE`
+/// (`len` > `SANTEI_MAX_INPUT_LEN`), `SANTEI_INVALID_UTF8`, `SANTEI_INVALID_CLAIM` (bad JSON, an
+/// unknown field, an impossible fact; the message starts with the JSON path, e.g.
+/// `insurance.incme: FUTAN_INPUT_INVALID: unknown field …`).
+///
+/// Thread-safe: any number of threads may call it at once.
+///
+/// # Safety
+/// `json` is NULL or points to `len` readable bytes; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn santei_futan(json: *const u8, len: usize, out: *mut *mut santei_buffer) -> santei_status {
+    ffi_panic_boundary!(santei_status::SANTEI_PANIC, {
+        check_out!(out, "out");
+        if json.is_null() {
+            return fail(santei_status::SANTEI_NULL_ARGUMENT, "json is NULL");
+        }
+        if let Err(status) = check_len(len, "json") {
+            return status;
+        }
+        // SAFETY: not NULL; `len` readable bytes by contract; len <= 64 MiB < isize::MAX.
+        let input = unsafe { std::slice::from_raw_parts(json, len) };
+        match futan_to_vec(input) {
+            Ok(bytes) => {
+                // SAFETY: checked not NULL above.
+                unsafe { *out = santei_buffer::into_raw(bytes) };
+                santei_status::SANTEI_OK
+            }
+            Err((status, msg)) => fail(status, &msg),
+        }
+    })
+}
+
+/// `santei_futan` in Rust terms: the input bytes → the `burden` JSON bytes.
+fn futan_to_vec(json: &[u8]) -> Result<Vec<u8>, (santei_status, String)> {
+    check_utf8(json, "json")?;
+    let value = match futan::compute_json(json) {
+        Ok(burden) => serde_json::to_vec(&burden),
+        Err(e) if e.kind.is_rule() => serde_json::to_vec(&futan::error_json(&e)),
+        Err(e) => return Err((santei_status::SANTEI_INVALID_CLAIM, e.to_string())),
+    };
+    value.map_err(|e| {
+        (
+            santei_status::SANTEI_INTERNAL,
+            format!("cannot serialize the burden: {e}"),
+        )
+    })
 }
 
 /// The bytes of a buffer (UTF-8 JSON, followed by a NUL byte not counted in the length), owned
@@ -514,6 +588,58 @@ mod tests {
         let v = unsafe { CStr::from_ptr(santei_version()) };
         assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
         assert_eq!(santei_abi_version(), SANTEI_ABI_VERSION);
+    }
+
+    #[test]
+    fn futan_writes_the_burden_and_only_on_ok() {
+        let input = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/futan/kourei-jirei35.json"
+        ))
+        .unwrap();
+        unsafe {
+            let mut buf: *mut santei_buffer = ptr::null_mut();
+            assert_eq!(
+                santei_futan(input.as_ptr(), input.len(), &mut buf),
+                santei_status::SANTEI_OK
+            );
+            let data = std::slice::from_raw_parts(santei_buffer_data(buf), santei_buffer_len(buf));
+            let v: serde_json::Value = serde_json::from_slice(data).unwrap();
+            // MHLW 高齢受給者 計算事例 平成30年8月 事例35: 140,100 (54 part 10,000 + 単独 130,100).
+            assert_eq!(v["patient_yen"], 140100);
+            santei_buffer_free(buf);
+            let sentinel = std::ptr::dangling_mut::<santei_buffer>();
+            let mut untouched = sentinel;
+            assert_eq!(
+                santei_futan(ptr::null(), 3, &mut untouched),
+                santei_status::SANTEI_NULL_ARGUMENT
+            );
+            assert_eq!(
+                santei_futan(input.as_ptr(), 0, &mut untouched),
+                santei_status::SANTEI_EMPTY_INPUT
+            );
+            let bad =
+                br#"{"month":"2024-06","birth_date":"1980-01-01","insurance":{"kind":"shaho","incme":1},"visits":[]}"#;
+            assert_eq!(
+                santei_futan(bad.as_ptr(), bad.len(), &mut untouched),
+                santei_status::SANTEI_INVALID_CLAIM
+            );
+            assert!(
+                last_error().starts_with("insurance.incme: FUTAN_INPUT_INVALID"),
+                "{}",
+                last_error()
+            );
+            assert_eq!(untouched, sentinel);
+            let missing = br#"{"month":"2026-08","birth_date":"1954-01-01","insurance":{"kind":"kokuho"},"visits":[{"date":"2026-08-03","points":10}]}"#;
+            assert_eq!(
+                santei_futan(missing.as_ptr(), missing.len(), &mut buf),
+                santei_status::SANTEI_OK
+            );
+            let data = std::slice::from_raw_parts(santei_buffer_data(buf), santei_buffer_len(buf));
+            let v: serde_json::Value = serde_json::from_slice(data).unwrap();
+            assert_eq!(v["diagnostics"][0]["code"], "FUTAN_TABLE_MISSING");
+            santei_buffer_free(buf);
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   default set; the expected totals come from the Rust engine directly.
 //! - the same binary under valgrind (default masters, fewer iterations), when valgrind is
 //!   installed (skipped loudly otherwise): zero errors, zero definite/indirect leaks.
-//! - `examples/python/santei_example.py` through ctypes against `libsantei.so`.
+//! - `examples/python/santei_example.py` through ctypes against `libsantei.so` (a claim, and a
+//!   receipt-month through `santei_futan`); the C# example under mono when installed.
 
 use engine::{Engine, Options};
 use std::path::{Path, PathBuf};
@@ -254,6 +255,8 @@ fn python_ctypes_example() {
         .arg("--lib")
         .arg(&so)
         .arg(&claim)
+        .arg("--futan")
+        .arg(workspace_dir().join("examples/futan/kourei-jirei35.json"))
         .output()
         .expect("run python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -264,6 +267,12 @@ fn python_ctypes_example() {
         stdout.lines().any(|l| l.trim() == line),
         "santei_example.py should print `{line}`:\n{stdout}\n{stderr}"
     );
+    // santei_futan: MHLW 高齢受給者 計算事例 平成30年8月 事例35 → 140,100 (10,000 + 130,100).
+    assert!(
+        stdout.lines().any(|l| l.trim() == "futan patient_yen 140100"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2018-08-02 47000点 counter 130100"), "{stdout}");
 }
 
 #[test]
@@ -296,6 +305,8 @@ fn csharp_pinvoke_example() {
     let out = Command::new("mono")
         .arg(&exe)
         .arg(&claim)
+        .arg("--futan")
+        .arg(workspace_dir().join("examples/futan/kourei-jirei35.json"))
         .env("LD_LIBRARY_PATH", so.parent().expect("lib dir"))
         .output()
         .expect("run mono");
@@ -309,6 +320,10 @@ fn csharp_pinvoke_example() {
     );
     assert!(
         stdout.contains("invalid claim rejected as expected: invalid claim: facility.bedz"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.trim() == "futan patient_yen 140100"),
         "{stdout}"
     );
 }

@@ -121,6 +121,10 @@ pub fn print_table(out: &Outcome) {
             );
         }
     }
+    if let Some(b) = &out.burden {
+        println!("\n患者負担金 (futan.md §7(b)):");
+        super::futan::print_burden(b);
+    }
     if !out.diagnostics.is_empty() {
         println!("\ndiagnostics:");
         for d in &out.diagnostics {

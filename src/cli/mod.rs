@@ -7,6 +7,7 @@ use std::path::PathBuf;
 mod batch;
 mod calc;
 mod diff;
+mod futan;
 mod gen;
 mod masters_cmd;
 pub mod output;
@@ -34,6 +35,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Generate realistic outpatient claims (JSON lines), deterministically.
     Gen(gen::GenArgs),
+    /// 患者負担金 of one receipt-month: 一部負担金, 高額療養費 at the counter, 公費 (futan.md §7(c)).
+    Futan(futan::FutanArgs),
     /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert).
     Uke {
         #[command(subcommand)]
@@ -68,6 +71,7 @@ pub fn run() -> i32 {
         Command::Batch(a) => batch::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Gen(a) => gen::run(a),
+        Command::Futan(a) => futan::run(a),
         Command::Uke { cmd } => uke_cmd::run(cmd),
     }
 }

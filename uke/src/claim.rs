@@ -555,6 +555,8 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             phone: false,
             prescription,
             items: v.items,
+            aid: None,
+            tokutei: None,
         });
         origins.push(v.origins);
     }
@@ -591,6 +593,10 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
         history: Vec::new(),
         visits: claim_visits,
         id: Some(format!("receipt {} (RE {})", r.order, re.receipt_no)),
+        insurance: None,
+        public_aid: Vec::new(),
+        futan_history: None,
+        inpatient: None,
     };
     Ok(Converted {
         claim,

@@ -94,6 +94,8 @@ namespace Santei
         [DllImport(Lib)] public static extern void santei_engine_free(IntPtr engine);
         [DllImport(Lib)]
         public static extern Status santei_calculate_opts(EngineHandle engine, byte[] claimJson, UIntPtr len, uint flags, out IntPtr resultJson);
+        [DllImport(Lib)]
+        public static extern Status santei_futan(byte[] json, UIntPtr len, out IntPtr burdenJson);
         [DllImport(Lib)] public static extern IntPtr santei_buffer_data(IntPtr buffer);
         [DllImport(Lib)] public static extern UIntPtr santei_buffer_len(IntPtr buffer);
         [DllImport(Lib)] public static extern void santei_buffer_free(IntPtr buffer);
@@ -182,6 +184,16 @@ namespace Santei
         public string Calculate(string claimJson, CalcFlags flags = CalcFlags.Trace) =>
             Calculate(Encoding.UTF8.GetBytes(claimJson), flags);
 
+        /// <summary>
+        /// The 患者負担金 of one receipt-month (santei_futan; input of shared/spec/futan.md §7(c)),
+        /// returned as the `burden` JSON. Needs no engine: the money rules carry their own tables.
+        /// </summary>
+        public static string Futan(byte[] receiptJson)
+        {
+            Native.Check(Native.santei_futan(receiptJson, (UIntPtr)(ulong)receiptJson.Length, out IntPtr buf));
+            return Native.TakeBuffer(buf);
+        }
+
         public void Dispose() => engine.Dispose();
     }
 
@@ -189,17 +201,24 @@ namespace Santei
     {
         public static int Main(string[] args)
         {
-            if (args.Length < 1)
+            string futanInput = null;
+            var positional = new System.Collections.Generic.List<string>();
+            for (int i = 0; i < args.Length; i++)
             {
-                Console.Error.WriteLine("usage: Santei.exe CLAIM.json [MASTERS_DIR]");
+                if (args[i] == "--futan" && i + 1 < args.Length) futanInput = args[++i];
+                else positional.Add(args[i]);
+            }
+            if (positional.Count < 1)
+            {
+                Console.Error.WriteLine("usage: Santei.exe CLAIM.json [MASTERS_DIR] [--futan RECEIPT.json]");
                 return 2;
             }
             try
             {
-                using (var engine = new Engine(args.Length > 1 ? args[1] : null))
+                using (var engine = new Engine(positional.Count > 1 ? positional[1] : null))
                 {
                     Console.WriteLine($"libsantei {Engine.Version}");
-                    string result = engine.Calculate(File.ReadAllBytes(args[0]));
+                    string result = engine.Calculate(File.ReadAllBytes(positional[0]));
                     // A real program would use a JSON library (System.Text.Json); the example
                     // stays dependency-free.
                     var total = Regex.Match(result, "\"total_points\":(-?[0-9]+)");
@@ -211,6 +230,12 @@ namespace Santei
                     catch (SanteiException e) when (e.Status == Status.InvalidClaim)
                     {
                         Console.WriteLine($"invalid claim rejected as expected: {e.Message}");
+                    }
+                    if (futanInput != null)
+                    {
+                        string burden = Engine.Futan(File.ReadAllBytes(futanInput));
+                        var patient = Regex.Match(burden, "\"patient_yen\":(-?[0-9]+)");
+                        Console.WriteLine($"futan patient_yen {patient.Groups[1].Value}");
                     }
                 }
                 return 0;

@@ -3,9 +3,11 @@
 
     python3 santei_example.py --lib target/release/libsantei.so examples/first-visit-dx.json
     python3 santei_example.py --lib ... --masters ../shared/data CLAIM.json
+    python3 santei_example.py --lib ... CLAIM.json --futan examples/futan/kourei-jirei35.json
 
 The library path may also come from $SANTEI_LIB. Prints every billed line and then
-`total_points N`. Exit status: 0 on success, 1 when santei returned an error.
+`total_points N`; with --futan, the 患者負担金 of that receipt-month (santei_futan) and then
+`futan patient_yen N`. Exit status: 0 on success, 1 when santei returned an error.
 """
 
 import argparse
@@ -50,6 +52,8 @@ class Santei:
         lib.santei_engine_free.restype = None
         lib.santei_calculate_opts.argtypes = [handle, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint32, out]
         lib.santei_calculate_opts.restype = ctypes.c_int
+        lib.santei_futan.argtypes = [ctypes.c_char_p, ctypes.c_size_t, out]
+        lib.santei_futan.restype = ctypes.c_int
         lib.santei_buffer_data.argtypes = [handle]
         lib.santei_buffer_data.restype = ctypes.POINTER(ctypes.c_char)
         lib.santei_buffer_len.argtypes = [handle]
@@ -92,6 +96,16 @@ class Santei:
         finally:
             self.lib.santei_buffer_free(buf)
 
+    def futan(self, receipt_json: bytes):
+        """The 患者負担金 of one receipt-month (shared/spec/futan.md §7(c)) → the `burden` object."""
+        buf = ctypes.c_void_p()
+        self._check(self.lib.santei_futan(receipt_json, len(receipt_json), ctypes.byref(buf)))
+        try:
+            n = self.lib.santei_buffer_len(buf)
+            return json.loads(ctypes.string_at(self.lib.santei_buffer_data(buf), n))
+        finally:
+            self.lib.santei_buffer_free(buf)
+
     def close(self):
         if self.engine is not None:
             self.lib.santei_engine_free(self.engine)
@@ -109,6 +123,7 @@ def main():
     ap.add_argument("claim", help="a claim JSON file (docs/claim-format.md)")
     ap.add_argument("--lib", default=os.environ.get("SANTEI_LIB"), help="path to libsantei.so (or $SANTEI_LIB)")
     ap.add_argument("--masters", help="an SSK master folder (default: the embedded default set)")
+    ap.add_argument("--futan", help="a receipt-month JSON (futan.md §7(c)) to compute with santei_futan")
     args = ap.parse_args()
     if not args.lib:
         ap.error("--lib or $SANTEI_LIB is required")
@@ -128,6 +143,12 @@ def main():
                 santei.calculate(b'{"facility": {"kind": "clinic", "bedz": 1}}')
             except SanteiError as e:
                 print(f"invalid claim rejected as expected: {e.message}")
+            if args.futan:
+                with open(args.futan, "rb") as f:
+                    burden = santei.futan(f.read())
+                for v in burden["visits"]:
+                    print(f"{v['date']} {v['points']}点 counter {v['counter_yen']}")
+                print(f"futan patient_yen {burden['patient_yen']}")
     except SanteiError as e:
         print(e, file=sys.stderr)
         return 1

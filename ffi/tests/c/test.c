@@ -1,5 +1,6 @@
 /*
- * C caller of libsantei: every function of santei.h, every error path, 8 threads on one engine.
+ * C caller of libsantei: every function of santei.h, every error path, 8 threads on one engine
+ * (and santei_futan from every thread).
  * Built and run by ffi/tests/c_api.rs (also under valgrind), which passes the expected totals
  * that it computed with the Rust engine directly.
  *
@@ -244,6 +245,8 @@ static void test_claims(const santei_engine *e, const claim *claims, int n) {
     CHECK(len > 0 && data[0] == '{' && data[len - 1] == '}');
     CHECK(data[len] == '\0' && strlen(data) == len); /* NUL-terminated, no NUL inside */
     CHECK(contains(b, "\"lines\":"));
+    /* A claim with insurance carries burden (futan.md §7(b)); one without does not. */
+    CHECK(contains(b, "\"burden\":") == (strstr(c->path, "burden") != NULL));
     santei_buffer_free(b);
 
     /* Flags: no trace → no "detail"; pretty → indented; the total never changes. */
@@ -261,6 +264,49 @@ static void test_claims(const santei_engine *e, const claim *claims, int n) {
     santei_buffer_free(plain);
     santei_buffer_free(pretty);
   }
+}
+
+/* santei_futan (futan.md §7(c)): MHLW 高齢受給者 計算事例 平成30年8月 事例35 — 現役並みⅢ, 多数回,
+ * 外来; 54 part 13,500点 (上限 10,000) and 単独 47,000点 → the patient pays 140,100 (10,000 on day 1,
+ * 130,100 on day 2), the same input as examples/futan/kourei-jirei35.json. */
+static const char futan_jirei35[] =
+    "{\"month\": \"2018-08\", \"birth_date\": \"1945-01-01\","
+    " \"insurance\": {\"kind\": \"shaho\", \"income\": \"\xe7\x8f\xbe\xe5\xbd\xb9\xe4\xb8\xa6\xe3\x81\xbf\xe2\x85\xa2\", \"tasuu\": true},"
+    " \"public_aid\": [{\"law\": \"54\", \"monthly_limit\": 10000}],"
+    " \"visits\": [{\"date\": \"2018-08-01\", \"points\": 13500, \"aid\": [\"54\"]},"
+    " {\"date\": \"2018-08-02\", \"points\": 47000, \"aid\": []}]}";
+
+static int futan_ok(void) {
+  santei_buffer *b = NULL;
+  int ok = santei_futan((const uint8_t *)futan_jirei35, strlen(futan_jirei35), &b) == SANTEI_OK &&
+           contains(b, "\"patient_yen\":140100,") && contains(b, "\"counter_yen\":130100}");
+  santei_buffer_free(b);
+  return ok;
+}
+
+static void test_futan(void) {
+  CHECK(futan_ok());
+  santei_buffer *b = SENTINEL;
+  CHECK_STATUS(santei_futan(NULL, 3, &b), SANTEI_NULL_ARGUMENT);
+  CHECK(last_error_contains("json"));
+  CHECK_STATUS(santei_futan((const uint8_t *)futan_jirei35, strlen(futan_jirei35), NULL), SANTEI_NULL_ARGUMENT);
+  CHECK_STATUS(santei_futan((const uint8_t *)futan_jirei35, 0, &b), SANTEI_EMPTY_INPUT);
+  static const char unknown_field[] =
+      "{\"month\": \"2024-06\", \"birth_date\": \"1980-01-01\", \"insurance\": {\"kind\": \"shaho\", \"incme\": 1},"
+      " \"visits\": [{\"date\": \"2024-06-03\", \"points\": 100}]}";
+  CHECK_STATUS(santei_futan((const uint8_t *)unknown_field, strlen(unknown_field), &b), SANTEI_INVALID_CLAIM);
+  CHECK(last_error_contains("insurance.incme"));
+  static const char not_utf8[] = "{\"month\": \"\xff\"}";
+  CHECK_STATUS(santei_futan((const uint8_t *)not_utf8, strlen(not_utf8), &b), SANTEI_INVALID_UTF8);
+  CHECK(b == SENTINEL); /* never written on failure */
+  /* A month no limit table covers (futan.md §4.8): SANTEI_OK with the error diagnostic. */
+  static const char no_table[] =
+      "{\"month\": \"2026-08\", \"birth_date\": \"1954-01-01\", \"insurance\": {\"kind\": \"kokuho\"},"
+      " \"visits\": [{\"date\": \"2026-08-03\", \"points\": 100}]}";
+  santei_buffer *d = NULL;
+  CHECK_STATUS(santei_futan((const uint8_t *)no_table, strlen(no_table), &d), SANTEI_OK);
+  CHECK(contains(d, "\"code\":\"FUTAN_TABLE_MISSING\""));
+  santei_buffer_free(d);
 }
 
 static void test_rejected_by_rules(const santei_engine *e, const char *path) {
@@ -300,6 +346,7 @@ static void *work(void *arg) {
       w->failures++;
     }
     santei_buffer_free(b);
+    if (i % 16 == 5 && !futan_ok()) w->failures++;
     if (i % 8 == 0) {
       /* The last error is per thread: each thread sees its own message. */
       santei_buffer *none = NULL;
@@ -403,6 +450,7 @@ int main(int argc, char **argv) {
   test_claims(e2, claims, 1);
   santei_engine_free(e2);
   test_calculate_errors(e, &claims[0]);
+  test_futan();
   if (rejected) test_rejected_by_rules(e, rejected);
   test_threads(e, claims, nclaims, threads, iters);
 
