@@ -76,14 +76,27 @@ pub fn load_default() -> Result<MasterSet, Error> {
 /// [`ErrorKind::MoreErrors`] problem after them. A folder without a usable 医科診療行為マスター
 /// has the error [`ErrorKind::NoProcedureMaster`].
 pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
-    let (sources, not_used) = set::sources_from_dir(dir)?;
-    Ok(set::build_set(
+    let set::DirSources {
+        sources,
+        not_used,
+        refused,
+    } = set::sources_from_dir_collecting(dir)?;
+    // Files refused for their size (larger than raw::MAX_FILE_BYTES) are one error each.
+    let mut problems: Vec<Problem> = refused
+        .into_iter()
+        .map(|error| Problem {
+            severity: Severity::Error,
+            error,
+        })
+        .collect();
+    let built = set::build_set(
         &dir.display().to_string(),
         sources,
         not_used,
         LoadOptions { collect_all: true },
         true,
-    )?
-    .problems)
+    )?;
+    problems.extend(built.problems);
+    Ok(problems)
 }
 pub mod tensuhyo;

@@ -907,8 +907,28 @@ pub(crate) fn build_set(
 
 /// Reads every file under `dir` into sources (relative display paths); nothing is parsed yet.
 pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error> {
+    let found = sources_from_dir_collecting(dir)?;
+    match found.refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok((found.sources, found.not_used)),
+    }
+}
+
+/// The files of a folder, read: what [`sources_from_dir_collecting`] gives.
+pub(crate) struct DirSources {
+    pub sources: Vec<Source>,
+    pub not_used: Vec<NotUsed>,
+    /// Files refused for their size ([`ErrorKind::TooLarge`]).
+    pub refused: Vec<Error>,
+}
+
+/// [`sources_from_dir`] that goes on past a file refused for its size
+/// ([`ErrorKind::TooLarge`]): the refusals are kept in [`DirSources::refused`] (validation
+/// reports each and checks the other files). Other read errors end it.
+pub(crate) fn sources_from_dir_collecting(dir: &Path) -> Result<DirSources, Error> {
     let mut out = Vec::new();
     let mut not_used = Vec::new();
+    let mut refused = Vec::new();
     for p in discover(dir)? {
         let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
         let name = file_name(&rel);
@@ -919,14 +939,25 @@ pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error
                 continue;
             }
         }
-        let bytes = raw::read_file_capped(&p, &rel)?;
+        let bytes = match raw::read_file_capped(&p, &rel) {
+            Ok(b) => b,
+            Err(e) if matches!(*e.kind, ErrorKind::TooLarge { .. }) => {
+                refused.push(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.push(Source {
             path: rel,
             bytes,
             layer: Layer::Official,
         });
     }
-    Ok((out, not_used))
+    Ok(DirSources {
+        sources: out,
+        not_used,
+        refused,
+    })
 }
 
 /// Describes a date as the files do, for messages.
