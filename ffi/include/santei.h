@@ -107,6 +107,12 @@ typedef enum santei_status {
    * Any other internal failure (a bug in santei).
    */
   SANTEI_INTERNAL = 10,
+  /**
+   * The master folder holds no usable 医科診療行為マスター (an official s full file,
+   * `s_ALLyyyymmdd.zip` or `.csv`, with rows): without it every procedure is unknown, so the
+   * set is refused instead of pricing claims wrong.
+   */
+  SANTEI_NO_MASTER = 11,
 } santei_status;
 
 /**
@@ -165,8 +171,10 @@ const char *santei_last_error(void);
  *
  * On `SANTEI_OK` writes a new handle to `*out` (free it with `santei_masters_free`).
  * Errors: `SANTEI_NULL_ARGUMENT`, `SANTEI_INVALID_UTF8` (the path is not UTF-8), `SANTEI_IO`
- * (the folder or a file cannot be read), `SANTEI_MASTERS_ERROR` (a file is invalid; the
- * message names `file:line:column`).
+ * (the folder or a file cannot be read), `SANTEI_MASTERS_ERROR` (a file is invalid, or larger
+ * than 64 MiB: for a zip, what its CSV inflates to; the message names `file:line:column`),
+ * `SANTEI_NO_MASTER` (no usable 医科診療行為マスター: the folder holds no official
+ * s full file with rows, e.g. only drug or comment files, or nothing).
  *
  * # Safety
  * `dir_utf8` is NULL or a NUL-terminated string; `out` is NULL or writable.

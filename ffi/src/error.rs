@@ -40,11 +40,15 @@ pub enum santei_status {
     SANTEI_PANIC = 9,
     /// Any other internal failure (a bug in santei).
     SANTEI_INTERNAL = 10,
+    /// The master folder holds no usable 医科診療行為マスター (an official s full file,
+    /// `s_ALLyyyymmdd.zip` or `.csv`, with rows): without it every procedure is unknown, so the
+    /// set is refused instead of pricing claims wrong.
+    SANTEI_NO_MASTER = 11,
 }
 
 impl santei_status {
     /// All values, in order (for tests and `santei_status_str`).
-    pub(crate) const ALL: [santei_status; 11] = [
+    pub(crate) const ALL: [santei_status; 12] = [
         santei_status::SANTEI_OK,
         santei_status::SANTEI_NULL_ARGUMENT,
         santei_status::SANTEI_INVALID_UTF8,
@@ -56,6 +60,7 @@ impl santei_status {
         santei_status::SANTEI_INPUT_TOO_LARGE,
         santei_status::SANTEI_PANIC,
         santei_status::SANTEI_INTERNAL,
+        santei_status::SANTEI_NO_MASTER,
     ];
 
     /// A static, NUL-terminated description.
@@ -72,6 +77,7 @@ impl santei_status {
             santei_status::SANTEI_INPUT_TOO_LARGE => c"input too large",
             santei_status::SANTEI_PANIC => c"internal panic (a bug in santei)",
             santei_status::SANTEI_INTERNAL => c"internal error (a bug in santei)",
+            santei_status::SANTEI_NO_MASTER => c"no 医科診療行為マスター (s) in the master set",
         }
     }
 

@@ -126,6 +126,7 @@ pub extern "C" fn santei_last_error() -> *const c_char {
 fn masters_status(e: &masters::Error) -> santei_status {
     match *e.kind {
         masters::ErrorKind::Io(_) => santei_status::SANTEI_IO,
+        masters::ErrorKind::NoProcedureMaster => santei_status::SANTEI_NO_MASTER,
         _ => santei_status::SANTEI_MASTERS_ERROR,
     }
 }
@@ -147,8 +148,10 @@ fn masters_out(result: Result<MasterSet, masters::Error>, out: *mut *mut santei_
 ///
 /// On `SANTEI_OK` writes a new handle to `*out` (free it with `santei_masters_free`).
 /// Errors: `SANTEI_NULL_ARGUMENT`, `SANTEI_INVALID_UTF8` (the path is not UTF-8), `SANTEI_IO`
-/// (the folder or a file cannot be read), `SANTEI_MASTERS_ERROR` (a file is invalid; the
-/// message names `file:line:column`).
+/// (the folder or a file cannot be read), `SANTEI_MASTERS_ERROR` (a file is invalid, or larger
+/// than 64 MiB: for a zip, what its CSV inflates to; the message names `file:line:column`),
+/// `SANTEI_NO_MASTER` (no usable 医科診療行為マスター: the folder holds no official
+/// s full file with rows, e.g. only drug or comment files, or nothing).
 ///
 /// # Safety
 /// `dir_utf8` is NULL or a NUL-terminated string; `out` is NULL or writable.
@@ -581,6 +584,32 @@ mod tests {
         assert_eq!(unknown.to_str().unwrap(), "unknown status");
         let unknown = unsafe { CStr::from_ptr(santei_status_str(santei_status::ALL.len() as c_int)) };
         assert_eq!(unknown.to_str().unwrap(), "unknown status");
+    }
+
+    #[test]
+    fn a_folder_without_a_procedure_master_is_refused() {
+        let dir = std::env::temp_dir().join(format!("santei-ffi-no-s-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Only a file santei does not read: no 医科診療行為マスター.
+        std::fs::write(dir.join("README.txt"), "no masters here").unwrap();
+        let path = std::ffi::CString::new(dir.to_str().unwrap()).unwrap();
+        let sentinel = std::ptr::dangling_mut::<santei_masters>();
+        let mut m = sentinel;
+        let status = unsafe { santei_masters_open(path.as_ptr(), &mut m) };
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(status, santei_status::SANTEI_NO_MASTER);
+        assert_eq!(status as i32, 11);
+        assert_eq!(m, sentinel);
+        let msg = last_error();
+        assert!(
+            msg.starts_with(&format!(
+                "{}:0:0: no usable 医科診療行為マスター (s) in this set",
+                dir.display()
+            )),
+            "{msg}"
+        );
+        let d = unsafe { CStr::from_ptr(santei_status_str(11)) };
+        assert_eq!(d.to_str().unwrap(), "no 医科診療行為マスター (s) in the master set");
     }
 
     #[test]

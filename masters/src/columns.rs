@@ -16,7 +16,7 @@ pub enum ColType {
     Flag(u8),
     /// A non-negative integer.
     Int,
-    /// A decimal with up to two places (`"291.00"`).
+    /// A non-negative decimal with up to two places (`"291.00"`); see [`crate::value::parse_dec`].
     Dec,
     /// `yyyymmdd`, or `99999999` for "no end".
     Date,

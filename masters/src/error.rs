@@ -41,6 +41,78 @@ pub enum ErrorKind {
     KindLetter { found: String, expected: char },
     #[error("{0}")]
     Other(String),
+    /// A file, or the CSV inside a zip, longer than [`crate::raw::MAX_FILE_BYTES`].
+    #[error("{what} is larger than {} MiB ({limit} bytes), the most santei reads for one master file", .limit >> 20)]
+    TooLarge { what: String, limit: u64 },
+    /// A CR byte that is not part of a CRLF line end.
+    #[error("a lone CR (0x0D) inside a row: SSK master rows end with CRLF and hold no other CR")]
+    LoneCr,
+    /// A negative amount in a 点数 / 金額 column.
+    #[error("`{value}` is negative: 点数 and 金額 are never negative in the SSK masters (a subtracted item is 点数識別 8 with a positive value)")]
+    Negative { value: String },
+    /// A decimal with more places than the column has.
+    #[error("`{value}` has {places} decimal places; this column has at most 2")]
+    DecimalPlaces { value: String, places: usize },
+    /// 廃止年月日 before 変更年月日 (outside the `9` 廃止 rows, whose 変更年月日 is the day after).
+    #[error("廃止年月日 {to} is before 変更年月日 {from}: the row would never apply")]
+    EndBeforeStart { from: String, to: String },
+    /// The set has no official 医科診療行為マスター (s) full file with rows.
+    #[error(
+        "no usable 医科診療行為マスター (s) in this set: an official full file (s_ALLyyyymmdd.zip or .csv) \
+         is needed, else every procedure (初診料, 再診料, 処方料, …) is unknown and claims would be priced wrong"
+    )]
+    NoProcedureMaster,
+    /// Validation lists at most [`MAX_ERRORS_PER_FILE`] errors of one file; this counts the rest.
+    #[error(
+        "… and {count} more errors in this file (only the first {} are listed)",
+        MAX_ERRORS_PER_FILE
+    )]
+    MoreErrors { count: u64 },
+}
+
+/// At most this many errors of one file are listed by validation; the rest are counted in one
+/// [`ErrorKind::MoreErrors`] problem placed after them.
+pub const MAX_ERRORS_PER_FILE: usize = 100;
+
+/// At most this many characters of an input value are quoted in a message.
+pub const MAX_ECHO_CHARS: usize = 200;
+
+/// An input value as quoted in a message: cut after [`MAX_ECHO_CHARS`] characters (on a
+/// character boundary) with `…` appended.
+pub fn echo(v: &str) -> String {
+    match v.char_indices().nth(MAX_ECHO_CHARS) {
+        None => v.to_string(),
+        Some((end, _)) => format!("{}…", &v[..end]),
+    }
+}
+
+impl ErrorKind {
+    /// The kind with every quoted input value cut to [`MAX_ECHO_CHARS`] characters.
+    fn bounded(self) -> Self {
+        let cut = |v: String| {
+            if v.len() > MAX_ECHO_CHARS {
+                echo(&v)
+            } else {
+                v
+            }
+        };
+        match self {
+            ErrorKind::Value { value, what } => ErrorKind::Value {
+                value: cut(value),
+                what,
+            },
+            ErrorKind::KindLetter { found, expected } => ErrorKind::KindLetter {
+                found: cut(found),
+                expected,
+            },
+            ErrorKind::Negative { value } => ErrorKind::Negative { value: cut(value) },
+            ErrorKind::DecimalPlaces { value, places } => ErrorKind::DecimalPlaces {
+                value: cut(value),
+                places,
+            },
+            k => k,
+        }
+    }
 }
 
 /// An error with its location and, where it concerns one field, the field's Japanese name.
@@ -60,7 +132,7 @@ impl Error {
                 column,
             },
             field,
-            kind: Box::new(kind),
+            kind: Box::new(kind.bounded()),
         }
     }
     pub fn file(file: &str, kind: ErrorKind) -> Self {
@@ -109,5 +181,80 @@ impl fmt::Display for Problem {
                 write!(f, "{}", e.kind)
             }
         }
+    }
+}
+
+/// Problems collected by validation, with at most [`MAX_ERRORS_PER_FILE`] errors kept per file
+/// (the path in [`Location::file`]); further errors of that file are only counted, and
+/// [`ProblemLog::finish`] puts one [`ErrorKind::MoreErrors`] with the count after the file's
+/// last kept problem. An incoming `MoreErrors` (from a nested log) adds to the count.
+#[derive(Default)]
+pub(crate) struct ProblemLog {
+    problems: Vec<Problem>,
+    /// Per file: errors kept, errors dropped.
+    per_file: rustc_hash::FxHashMap<String, (usize, u64)>,
+}
+
+impl ProblemLog {
+    pub(crate) fn push(&mut self, p: Problem) {
+        if p.severity == Severity::Error {
+            let file = p.error.loc.file.as_str();
+            let counts = match self.per_file.get_mut(file) {
+                Some(c) => c,
+                None => self.per_file.entry(file.to_string()).or_default(),
+            };
+            if let ErrorKind::MoreErrors { count } = *p.error.kind {
+                counts.1 += count;
+                return;
+            }
+            if counts.0 >= MAX_ERRORS_PER_FILE {
+                counts.1 += 1;
+                return;
+            }
+            counts.0 += 1;
+        }
+        self.problems.push(p);
+    }
+
+    /// Problems so far (without the `MoreErrors` summaries).
+    pub(crate) fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The problems, each file's `MoreErrors` summary right after its last listed problem.
+    pub(crate) fn finish(self) -> Vec<Problem> {
+        let ProblemLog { problems, per_file } = self;
+        let mut dropped: Vec<(&str, u64)> = per_file
+            .iter()
+            .filter(|(_, c)| c.1 > 0)
+            .map(|(f, c)| (f.as_str(), c.1))
+            .collect();
+        if dropped.is_empty() {
+            return problems;
+        }
+        dropped.sort();
+        // Index of the last problem of each file that has a summary.
+        let mut last: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        for (i, p) in problems.iter().enumerate() {
+            if let Some(&(f, _)) = dropped.iter().find(|(f, _)| *f == p.error.loc.file) {
+                last.insert(f, i);
+            }
+        }
+        let mut after: Vec<Vec<Problem>> = vec![Vec::new(); problems.len() + 1];
+        for (file, count) in &dropped {
+            let at = last.get(file).map(|i| i + 1).unwrap_or(problems.len());
+            after[at].push(Problem {
+                severity: Severity::Error,
+                error: Error::file(file, ErrorKind::MoreErrors { count: *count }),
+            });
+        }
+        let mut out = Vec::with_capacity(problems.len() + dropped.len());
+        let mut after = after.into_iter();
+        out.extend(after.next().into_iter().flatten());
+        for (p, extra) in problems.into_iter().zip(after) {
+            out.push(p);
+            out.extend(extra);
+        }
+        out
     }
 }

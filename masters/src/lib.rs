@@ -32,11 +32,23 @@ pub use value::{format_date, parse_date, OPEN_END};
 use std::path::Path;
 
 /// Loads every s/y/t/c file under `dir` (recursively), plus santei's bundled supplement layered
-/// under them. Fails on the first error; warnings are kept in the set.
+/// under them. Fails on the first error; warnings are kept in the set. A folder without a usable
+/// 医科診療行為マスター (an official s full file with rows) fails with
+/// [`ErrorKind::NoProcedureMaster`]: every procedure would be unknown.
+///
+/// Every file may hold at most [`raw::MAX_FILE_BYTES`] (64 MiB; for a zip, what its CSV inflates
+/// to), checked while reading.
 pub fn load_dir(dir: &Path) -> Result<MasterSet, Error> {
     let (mut sources, not_used) = set::sources_from_dir(dir)?;
     sources.extend(embedded::supplement_sources());
-    Ok(set::build(&dir.display().to_string(), sources, not_used, LoadOptions::default())?.set)
+    Ok(set::build_set(
+        &dir.display().to_string(),
+        sources,
+        not_used,
+        LoadOptions::default(),
+        true,
+    )?
+    .set)
 }
 
 /// Loads exactly the given files (no supplement): for tests and tools.
@@ -49,18 +61,42 @@ pub fn load_sources(origin: &str, sources: Vec<Source>) -> Result<MasterSet, Err
 pub fn load_default() -> Result<MasterSet, Error> {
     let mut sources = embedded::default_sources();
     sources.extend(embedded::supplement_sources());
-    Ok(set::build(embedded::DEFAULT_ORIGIN, sources, Vec::new(), LoadOptions::default())?.set)
+    Ok(set::build_set(
+        embedded::DEFAULT_ORIGIN,
+        sources,
+        Vec::new(),
+        LoadOptions::default(),
+        true,
+    )?
+    .set)
 }
 
-/// Checks every file under `dir` and returns every problem found (errors and warnings).
+/// Checks every file under `dir` and returns every problem found (errors and warnings), at most
+/// [`error::MAX_ERRORS_PER_FILE`] errors per file: the rest of a file's errors are counted in one
+/// [`ErrorKind::MoreErrors`] problem after them. A folder without a usable 医科診療行為マスター
+/// has the error [`ErrorKind::NoProcedureMaster`].
 pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
-    let (sources, not_used) = set::sources_from_dir(dir)?;
-    Ok(set::build(
+    let set::DirSources {
+        sources,
+        not_used,
+        refused,
+    } = set::sources_from_dir_collecting(dir)?;
+    // Files refused for their size (larger than raw::MAX_FILE_BYTES) are one error each.
+    let mut problems: Vec<Problem> = refused
+        .into_iter()
+        .map(|error| Problem {
+            severity: Severity::Error,
+            error,
+        })
+        .collect();
+    let built = set::build_set(
         &dir.display().to_string(),
         sources,
         not_used,
         LoadOptions { collect_all: true },
-    )?
-    .problems)
+        true,
+    )?;
+    problems.extend(built.problems);
+    Ok(problems)
 }
 pub mod tensuhyo;

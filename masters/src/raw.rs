@@ -83,7 +83,66 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Unzips when the bytes are a zip (by magic), else returns them as the CSV.
+/// The most one master file may hold: a plain CSV's size, and what the single CSV inside a zip
+/// may inflate to (64 MiB). The largest official file santei reads, `s_ALL20240531.csv`, is
+/// 7,704,206 bytes (the largest of any staged file, the unread 傷病名 `b_20240601.txt`, 7,892,666),
+/// so the cap is about 8 times the real maximum. Past it the file is refused with
+/// [`ErrorKind::TooLarge`], and nothing more than the cap (plus one byte) is read or inflated.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Initial buffer for an inflated member: the zip header's declared size is only a hint, and
+/// never more than this is reserved on its word.
+const MAX_SIZE_HINT: u64 = 16 << 20;
+
+/// Reads `r` to its end, but never more than `cap + 1` bytes. Returns the bytes and whether the
+/// input was longer than `cap` (then the bytes are cut at `cap + 1`). `hint` (e.g. a zip
+/// header's declared size, which is not trusted) only sizes the first allocation, and at most
+/// [`MAX_SIZE_HINT`] of it; the buffer then grows as bytes arrive, so a lying header or an
+/// endless stream costs about `cap` of memory, never what it claims.
+pub fn read_capped(r: &mut dyn Read, cap: u64, hint: u64) -> std::io::Result<(Vec<u8>, bool)> {
+    let limit = cap.saturating_add(1);
+    let first = hint.min(MAX_SIZE_HINT).min(limit);
+    let mut buf: Vec<u8> = Vec::with_capacity(usize::try_from(first).unwrap_or(0));
+    r.take(limit).read_to_end(&mut buf)?;
+    let over = buf.len() as u64 > cap;
+    Ok((buf, over))
+}
+
+/// Refuses a file (or decoded member) longer than [`MAX_FILE_BYTES`].
+pub fn check_size(display: &str, what: &str, len: u64) -> Result<(), Error> {
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(display, what));
+    }
+    Ok(())
+}
+
+fn too_large(display: &str, what: &str) -> Error {
+    Error::file(
+        display,
+        ErrorKind::TooLarge {
+            what: what.to_string(),
+            limit: MAX_FILE_BYTES,
+        },
+    )
+}
+
+/// Reads a file of the user's folder, refusing one larger than [`MAX_FILE_BYTES`] (checked
+/// while reading, so a file that grows or lies about its size is cut off as well).
+pub fn read_file_capped(path: &std::path::Path, display: &str) -> Result<Vec<u8>, Error> {
+    let io = |e: std::io::Error| Error::file(display, ErrorKind::Io(e.to_string()));
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    check_size(display, "the file", size)?;
+    let (bytes, over) = read_capped(&mut f, MAX_FILE_BYTES, size).map_err(io)?;
+    if over {
+        return Err(too_large(display, "the file"));
+    }
+    Ok(bytes)
+}
+
+/// Unzips when the bytes are a zip (by magic), else returns them as the CSV. Either way the CSV
+/// may be at most [`MAX_FILE_BYTES`] long: a zip member is inflated through a counting reader
+/// and refused as soon as it passes the cap (its declared size is not trusted).
 pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, Error> {
     let sha256 = sha256_hex(bytes);
     let is_zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
@@ -91,12 +150,14 @@ pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, E
         if display.to_ascii_lowercase().ends_with(".zip") {
             return Err(Error::file(display, ErrorKind::Zip("no zip signature".into())));
         }
+        check_size(display, "the file", bytes.len() as u64)?;
         return Ok(FileBytes {
             sha256,
             member: None,
             csv: std::borrow::Cow::Borrowed(bytes),
         });
     }
+    check_size(display, "the zip file", bytes.len() as u64)?;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
     let files: Vec<usize> = (0..archive.len())
@@ -108,10 +169,13 @@ pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, E
     let mut f = archive
         .by_index(files[0])
         .map_err(|e| Error::file(display, ErrorKind::Zip(e.to_string())))?;
-    let member = f.name().to_string();
-    let mut csv = Vec::with_capacity(f.size().min(64 << 20) as usize);
-    f.read_to_end(&mut csv)
+    let member = crate::error::echo(f.name());
+    let declared = f.size();
+    let (csv, over) = read_capped(&mut f, MAX_FILE_BYTES, declared)
         .map_err(|e| Error::file(display, ErrorKind::Zip(format!("{member}: {e}"))))?;
+    if over {
+        return Err(too_large(display, &format!("the zip member `{member}` (inflated)")));
+    }
     Ok(FileBytes {
         sha256,
         member: Some(member),
@@ -179,9 +243,13 @@ pub fn read_rows(
     if !prefix.is_ascii() && prefix_utf8 {
         return Err(Error::file(display, ErrorKind::Utf8Encoded));
     }
+    // Records end at LF only: the CR of a CRLF line end stays at the end of the last field and
+    // is cut off below, so that a CR anywhere else (a "lone" CR) is one positioned error instead
+    // of a record split in two (the csv crate's default also ends records at a bare CR).
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(csv_bytes);
     let mut rec = csv::ByteRecord::new();
     let mut first_len = None;
@@ -207,12 +275,30 @@ pub fn read_rows(
             break;
         }
         let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+        let n = rec.len();
+        // Field `i` without the CR of the line end (only the last field carries it).
+        let field = |i: usize| -> &[u8] {
+            let f = rec.get(i).unwrap_or(b"");
+            if i + 1 == n {
+                f.strip_suffix(b"\r").unwrap_or(f)
+            } else {
+                f
+            }
+        };
+        if n == 1 && field(0).is_empty() {
             // A blank line (e.g. a stray trailing one): not a record.
             continue;
         }
         records += 1;
-        let n = rec.len();
+        // One scan of the record's bytes; the fields are looked at only when it holds a CR
+        // other than the line end's.
+        let all = rec.as_slice();
+        let has_cr = all.strip_suffix(b"\r").unwrap_or(all).contains(&b'\r');
+        if let Some(i) = (0..n).filter(|_| has_cr).find(|&i| field(i).contains(&b'\r')) {
+            let column = u16::try_from(i + 1).unwrap_or(u16::MAX);
+            row(Err(Error::new(display, line, column, None, ErrorKind::LoneCr)))?;
+            continue;
+        }
         match first_len {
             None => {
                 if !allowed.contains(&n) {
@@ -243,8 +329,8 @@ pub fn read_rows(
         text.clear();
         ends.clear();
         let mut bad = None;
-        for (i, f) in rec.iter().enumerate() {
-            match decode_field(f) {
+        for i in 0..n {
+            match decode_field(field(i)) {
                 Some(s) => {
                     text.push_str(&s);
                     ends.push(text.len() as u32);

@@ -427,6 +427,13 @@ fn parse_file(
                 })?;
                 return Ok(());
             }
+            if let Err(e) = check_dates(kind, ctx, ck, &raw) {
+                sink(Problem {
+                    severity: Severity::Error,
+                    error: e,
+                })?;
+                row_ok = false;
+            }
             let code = match kind.key(ctx, &raw) {
                 Ok(c) => c,
                 Err(e) => {
@@ -489,6 +496,27 @@ fn parse_file(
         member: fb.member,
     };
     Ok(Parsed { info, rows })
+}
+
+/// 廃止年月日 must not be before 変更年月日 — except in a `9` (廃止) row, where the official files
+/// put 変更年月日 on the day after 廃止年月日 (every such row of the staged files: 3,252 s, 153 c,
+/// 5 t and 1 y delta rows, and the 9 rows of c_20250715 and t_ALL20240830; masters.md §8.1).
+/// Rows with only one of the two dates (sparse 変更/廃止 rows) are not checked.
+fn check_dates(kind: Kind, ctx: RowCtx<'_>, ck: ChangeKind, raw: &RawRow) -> Result<(), Error> {
+    let (from_col, to_col) = (kind.valid_from_col(), kind.valid_to_col());
+    let (Some(from), Some(to)) = (date_col(raw, from_col), date_col(raw, to_col)) else {
+        return Ok(());
+    };
+    if to >= from || (ck == ChangeKind::Abolished && to.succ_opt() == Some(from)) {
+        return Ok(());
+    }
+    Err(ctx.err(
+        &kind.columns()[to_col - 1],
+        ErrorKind::EndBeforeStart {
+            from: raw.col(from_col).to_string(),
+            to: raw.col(to_col).to_string(),
+        },
+    ))
 }
 
 fn type_check(kind: Kind, ctx: RowCtx<'_>, raw: &RawRow) -> Result<(), Error> {
@@ -738,16 +766,39 @@ fn finish<T: MasterRow>(
     Ok(Table { chains: out })
 }
 
-/// Builds a set from sources. With `collect_all`, every problem is returned and nothing stops
-/// early; otherwise the first error is returned.
+/// Builds a set from sources. With `collect_all`, every problem is returned (at most
+/// [`crate::error::MAX_ERRORS_PER_FILE`] errors per file, the rest counted in one
+/// [`ErrorKind::MoreErrors`]) and nothing stops early; otherwise the first error is returned.
+/// A set without a 医科診療行為マスター is only warned about here (tools load single files);
+/// [`crate::load_dir`] and [`crate::validate_dir`] make it an error.
 pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: LoadOptions) -> Result<Built, Error> {
-    let mut problems: Vec<Problem> = Vec::new();
+    build_set(origin, sources, not_used, opts, false)
+}
+
+/// Whether `files` hold a usable 医科診療行為マスター: an official s full file (全件ファイル)
+/// with at least one row. Deltas alone hold only the changed codes.
+pub(crate) fn has_procedure_master(files: &[FileInfo]) -> bool {
+    files
+        .iter()
+        .any(|f| f.kind == Kind::S && f.layer == Layer::Official && f.role == Role::Full && f.rows > 0)
+}
+
+/// [`build`]; with `require_s`, a set without a usable 医科診療行為マスター
+/// ([`has_procedure_master`]) is an error ([`ErrorKind::NoProcedureMaster`]) instead of a warning.
+pub(crate) fn build_set(
+    origin: &str,
+    sources: Vec<Source>,
+    not_used: Vec<NotUsed>,
+    opts: LoadOptions,
+    require_s: bool,
+) -> Result<Built, Error> {
+    let mut log = crate::error::ProblemLog::default();
     let collect_all = opts.collect_all;
     let mut sink = |p: Problem| -> Result<(), Error> {
         if p.severity == Severity::Error && !collect_all {
             return Err(p.error);
         }
-        problems.push(p);
+        log.push(p);
         Ok(())
     };
     let mut not_used = not_used;
@@ -810,7 +861,16 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
     let y = finish::<Drug>(y, &files, &mut sink)?;
     let t = finish::<Material>(t, &files, &mut sink)?;
     let c = finish::<Comment>(c, &files, &mut sink)?;
+    if require_s && !has_procedure_master(&files) {
+        sink(Problem {
+            severity: Severity::Error,
+            error: Error::file(origin, ErrorKind::NoProcedureMaster),
+        })?;
+    }
     for k in Kind::ALL {
+        if k == Kind::S && require_s {
+            continue; // an error above when missing
+        }
         if !files.iter().any(|f| f.kind == k && f.layer == Layer::Official) {
             sink(Problem {
                 severity: Severity::Warning,
@@ -821,11 +881,13 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
             })?;
         }
     }
-    let warnings = problems
+    let warnings = log
+        .problems()
         .iter()
         .filter(|p| p.severity == Severity::Warning)
         .cloned()
         .collect();
+    let problems = log.finish();
     Ok(Built {
         set: MasterSet {
             origin: origin.to_string(),
@@ -845,8 +907,28 @@ pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: L
 
 /// Reads every file under `dir` into sources (relative display paths); nothing is parsed yet.
 pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error> {
+    let found = sources_from_dir_collecting(dir)?;
+    match found.refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok((found.sources, found.not_used)),
+    }
+}
+
+/// The files of a folder, read: what [`sources_from_dir_collecting`] gives.
+pub(crate) struct DirSources {
+    pub sources: Vec<Source>,
+    pub not_used: Vec<NotUsed>,
+    /// Files refused for their size ([`ErrorKind::TooLarge`]).
+    pub refused: Vec<Error>,
+}
+
+/// [`sources_from_dir`] that goes on past a file refused for its size
+/// ([`ErrorKind::TooLarge`]): the refusals are kept in [`DirSources::refused`] (validation
+/// reports each and checks the other files). Other read errors end it.
+pub(crate) fn sources_from_dir_collecting(dir: &Path) -> Result<DirSources, Error> {
     let mut out = Vec::new();
     let mut not_used = Vec::new();
+    let mut refused = Vec::new();
     for p in discover(dir)? {
         let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
         let name = file_name(&rel);
@@ -857,14 +939,25 @@ pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error
                 continue;
             }
         }
-        let bytes = std::fs::read(&p).map_err(|e| Error::file(&rel, ErrorKind::Io(e.to_string())))?;
+        let bytes = match raw::read_file_capped(&p, &rel) {
+            Ok(b) => b,
+            Err(e) if matches!(*e.kind, ErrorKind::TooLarge { .. }) => {
+                refused.push(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.push(Source {
             path: rel,
             bytes,
             layer: Layer::Official,
         });
     }
-    Ok((out, not_used))
+    Ok(DirSources {
+        sources: out,
+        not_used,
+        refused,
+    })
 }
 
 /// Describes a date as the files do, for messages.

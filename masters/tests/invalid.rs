@@ -118,6 +118,93 @@ fn duplicate_key() {
 }
 
 #[test]
+fn negative_points() {
+    // Line 1, column 12 (新又は現点数) is `-123.00`; calc used to bill it as −123 点.
+    let e = load_error("negative_points/s_20240601.csv");
+    insta::assert_snapshot!(e.to_string(), @"negative_points/s_20240601.csv:1:12: 新又は現点数: `-123.00` is negative: 点数 and 金額 are never negative in the SSK masters (a subtracted item is 点数識別 8 with a positive value)");
+}
+
+#[test]
+fn points_with_three_decimals() {
+    // Line 1, column 12 (新又は現点数) is `123.001`.
+    let e = load_error("decimal_places/s_20240601.csv");
+    insta::assert_snapshot!(e.to_string(), @"decimal_places/s_20240601.csv:1:12: 新又は現点数: `123.001` has 3 decimal places; this column has at most 2");
+}
+
+#[test]
+fn abolished_before_it_changed() {
+    // Line 2: 変更年月日 20240601, 廃止年月日 (column 88) 20240531, 変更区分 0.
+    let e = load_error("end_before_start/s_20240601.csv");
+    insta::assert_snapshot!(e.to_string(), @"end_before_start/s_20240601.csv:2:88: 廃止年月日: 廃止年月日 20240531 is before 変更年月日 20240601: the row would never apply");
+}
+
+/// A `9` (廃止) row carries 変更年月日 = 廃止年月日 + 1 day in the official files (3,416 rows of the
+/// staged data, e.g. s_20220304 111013970 変更 20220401 廃止 20220331): accepted. Two days apart,
+/// or a `0` row, is an error.
+#[test]
+fn an_abolished_row_ends_the_day_before_its_change_date() {
+    let seed = read("seed/s_ALL20240601.csv");
+    let line2 = seed.split(|&b| b == b'\n').nth(1).unwrap().to_vec();
+    let row = |ck: &[u8], from: &[u8], to: &[u8]| {
+        let r = seed_replace(&line2, b"\"0\",\"S\"", &[b"\"", ck, b"\",\"S\""].concat());
+        let r = seed_replace(
+            &r,
+            b"\"20240601\",\"99999999\"",
+            &[b"\"", from, b"\",\"", to, b"\""].concat(),
+        );
+        [r, b"\n".to_vec()].concat()
+    };
+    let errors = |file: Vec<u8>| -> Vec<String> {
+        let full = [read("seed/s_ALL20240601.csv"), file].concat();
+        masters::set::build(
+            "test",
+            vec![source("s_20240601.csv", full)],
+            Vec::new(),
+            LoadOptions { collect_all: true },
+        )
+        .unwrap()
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.to_string())
+        .collect()
+    };
+    assert_eq!(errors(row(b"9", b"20240701", b"20240630")), Vec::<String>::new());
+    assert_eq!(
+        errors(row(b"9", b"20240701", b"20240629")),
+        vec!["s_20240601.csv:3:88: 廃止年月日: 廃止年月日 20240629 is before 変更年月日 20240701: the row would never apply"]
+    );
+    assert_eq!(
+        errors(row(b"0", b"20240701", b"20240630")),
+        vec!["s_20240601.csv:3:88: 廃止年月日: 廃止年月日 20240630 is before 変更年月日 20240701: the row would never apply"]
+    );
+}
+
+#[test]
+fn lone_cr_inside_a_row() {
+    // Line 2: a CR byte (0x0D) right before field 5; it used to split the row in two (two errors
+    // at column 0: "4 columns …" and "146 columns …").
+    let e = load_error("lone_cr/s_20240601.csv");
+    insta::assert_snapshot!(e.to_string(), @"lone_cr/s_20240601.csv:2:5: a lone CR (0x0D) inside a row: SSK master rows end with CRLF and hold no other CR");
+    let built = masters::set::build(
+        "test",
+        vec![source("lone_cr/s_20240601.csv", read("lone_cr/s_20240601.csv"))],
+        Vec::new(),
+        LoadOptions { collect_all: true },
+    )
+    .unwrap();
+    let errors: Vec<String> = built
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(errors, vec![e.to_string()], "one error, at the row's line and field");
+    // Row 1 (before the CR) and the CRLF line ends are read as usual.
+    assert_eq!(built.set.files[0].rows, 1);
+}
+
+#[test]
 fn validate_dir_reports_every_problem() {
     let dir = fixtures();
     let problems = masters::validate_dir(&dir).expect("validate_dir runs");
@@ -133,11 +220,15 @@ fn validate_dir_reports_every_problem() {
         <dir>:0:0: warning: no 特定器材マスター (t) file in this set
         bad_date/s_20240601.csv:2:87: 変更年月日: `20241340` is not a valid date (yyyymmdd)
         bad_points/s_20240601.csv:1:12: 新又は現点数: `abc` is not a valid decimal number
+        decimal_places/s_20240601.csv:1:12: 新又は現点数: `123.001` has 3 decimal places; this column has at most 2
         duplicate_key/s_ALL20240601.csv:2:3: 診療行為コード: duplicate key 119999910 (same 変更年月日 as line 1)
         empty/s_20240601.csv:0:0: the file is empty
+        end_before_start/s_20240601.csv:2:88: 廃止年月日: 廃止年月日 20240531 is before 変更年月日 20240601: the row would never apply
         extra_column/s_20240601.csv:1:0: 151 columns; this master has 150
         extra_column/s_20240601.csv:2:0: 151 columns; this master has 150
+        lone_cr/s_20240601.csv:2:5: a lone CR (0x0D) inside a row: SSK master rows end with CRLF and hold no other CR
         missing_column/s_20240601.csv:2:0: 149 columns where the first row of this file has 150
+        negative_points/s_20240601.csv:1:12: 新又は現点数: `-123.00` is negative: 点数 and 金額 are never negative in the SSK masters (a subtracted item is 点数識別 8 with a positive value)
         truncated_zip/s_ALL20240601.zip:0:0: not a readable zip archive: invalid Zip archive: Could not find EOCD
         two_members/s_ALL20240601.zip:0:0: the zip holds 2 files; an SSK master zip holds exactly one CSV
         utf8/s_20240601.csv:0:0: the file is UTF-8 encoded; SSK masters are Shift_JIS (CP932)
@@ -147,10 +238,14 @@ fn validate_dir_reports_every_problem() {
     for case in [
         "bad_date",
         "bad_points",
+        "decimal_places",
         "duplicate_key",
         "empty",
+        "end_before_start",
         "extra_column",
+        "lone_cr",
         "missing_column",
+        "negative_points",
         "truncated_zip",
         "two_members",
         "utf8",

@@ -29,7 +29,9 @@ pub enum MastersCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Check every file under DIR; print every problem as file:line:column.
+    /// Check every file under DIR; print every problem as file:line:column (at most 100 errors
+    /// per file, then a count of the rest). Exit 1 when there is an error, including a folder
+    /// with no 医科診療行為マスター (s full file).
     Validate { dir: PathBuf },
 }
 
@@ -54,14 +56,11 @@ pub fn run(cmd: MastersCmd) -> i32 {
         } => show(&code, date.as_deref(), history, &masters, json),
         MastersCmd::Validate { dir } => match masters::validate_dir(&dir) {
             Ok(problems) => {
-                let errors = problems
-                    .iter()
-                    .filter(|p| p.severity == masters::Severity::Error)
-                    .count();
-                for p in &problems {
-                    println!("{p}");
+                let (lines, errors, warnings) = validate_report(&problems);
+                for l in &lines {
+                    println!("{l}");
                 }
-                eprintln!("{} error(s), {} warning(s)", errors, problems.len() - errors);
+                eprintln!("{errors} error(s), {warnings} warning(s)");
                 if errors > 0 {
                     1
                 } else {
@@ -74,6 +73,31 @@ pub fn run(cmd: MastersCmd) -> i32 {
             }
         },
     }
+}
+
+/// What `masters validate` prints: one line per problem, and its error and warning totals. At
+/// most 100 errors of a file come from the library (masters::error::MAX_ERRORS_PER_FILE); the
+/// rest arrive as one count, printed as `… and N more errors in FILE` and added to the total.
+fn validate_report(problems: &[masters::Problem]) -> (Vec<String>, u64, u64) {
+    let (mut errors, mut warnings) = (0u64, 0u64);
+    let mut lines = Vec::with_capacity(problems.len());
+    for p in problems {
+        match (&*p.error.kind, p.severity) {
+            (masters::ErrorKind::MoreErrors { count }, _) => {
+                errors += count;
+                lines.push(format!("… and {count} more errors in {}", p.error.loc.file));
+            }
+            (_, masters::Severity::Error) => {
+                errors += 1;
+                lines.push(p.to_string());
+            }
+            (_, masters::Severity::Warning) => {
+                warnings += 1;
+                lines.push(p.to_string());
+            }
+        }
+    }
+    (lines, errors, warnings)
 }
 
 fn info(set: &MasterSet, json: bool) {
@@ -426,5 +450,85 @@ fn print_tensuhyo(set: &MasterSet, code: Code, date: NaiveDate) {
     }
     for m in &set.tensuhyo.missing {
         println!("  (table missing from this set: {m})");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("santei-validate-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// A folder without a 医科診療行為マスター: `masters validate` exits 1 naming it, and every
+    /// command that loads it (`masters info` here) exits 2.
+    #[test]
+    fn validate_fails_on_a_folder_without_an_s_master() {
+        let dir = temp_dir("no-s");
+        std::fs::write(dir.join("notes.txt"), "not a master").unwrap();
+        let problems = masters::validate_dir(&dir).unwrap();
+        let (lines, errors, _) = validate_report(&problems);
+        let code = run(MastersCmd::Validate { dir: dir.clone() });
+        let info = run(MastersCmd::Info {
+            masters: Some(dir.clone()),
+            json: false,
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!((code, info, errors), (1, 2, 1));
+        let want = format!("{}:0:0: no usable 医科診療行為マスター (s) in this set", dir.display());
+        assert!(lines.iter().any(|l| l.starts_with(&want)), "{lines:#?}");
+    }
+
+    /// 250 errors in one file: 100 lines, then `… and 150 more errors in FILE`; the total counts
+    /// all 250.
+    #[test]
+    fn validate_prints_100_errors_of_a_file_and_counts_the_rest() {
+        let mut problems: Vec<masters::Problem> = (1..=100)
+            .map(|line| masters::Problem {
+                severity: masters::Severity::Error,
+                error: masters::Error::new("s_20240601.csv", line, 3, None, masters::ErrorKind::Missing),
+            })
+            .collect();
+        problems.push(masters::Problem {
+            severity: masters::Severity::Error,
+            error: masters::Error::file("s_20240601.csv", masters::ErrorKind::MoreErrors { count: 150 }),
+        });
+        problems.push(masters::Problem {
+            severity: masters::Severity::Warning,
+            error: masters::Error::file("dir", masters::ErrorKind::Other("no c file".into())),
+        });
+        let (lines, errors, warnings) = validate_report(&problems);
+        assert_eq!((lines.len(), errors, warnings), (102, 250, 1));
+        assert_eq!(lines[99], "s_20240601.csv:100:3: a required field is empty");
+        assert_eq!(lines[100], "… and 150 more errors in s_20240601.csv");
+    }
+
+    /// Through the library on a real folder: 400 bad rows print 100 lines and the count.
+    #[test]
+    fn validate_bounds_the_lines_of_a_bad_file() {
+        let dir = temp_dir("many");
+        let seed = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/masters/tests/fixtures/invalid/seed/s_ALL20240601.csv"
+        ))
+        .unwrap();
+        let mut bad = Vec::new();
+        for _ in 0..400 {
+            bad.extend_from_slice(b"\"0\",\"S\",\"1\"\r\n");
+        }
+        std::fs::write(dir.join("s_ALL20240601.csv"), &seed).unwrap();
+        std::fs::write(dir.join("s_20240701.csv"), &bad).unwrap();
+        let problems = masters::validate_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let (lines, errors, _) = validate_report(&problems);
+        let bad_lines: Vec<&String> = lines.iter().filter(|l| l.contains("s_20240701.csv")).collect();
+        assert_eq!(bad_lines.len(), 101);
+        assert_eq!(bad_lines[0], "s_20240701.csv:1:0: 3 columns; this master has 150");
+        assert_eq!(bad_lines[100], "… and 300 more errors in s_20240701.csv");
+        assert_eq!(errors, 400);
     }
 }

@@ -111,12 +111,13 @@ static void test_basics(void) {
   CHECK(strlen(santei_version()) > 0);
   CHECK(santei_version() == santei_version()); /* static */
   CHECK(strcmp(santei_last_error(), "") == 0); /* nothing failed yet on this thread */
-  for (int s = SANTEI_OK; s <= SANTEI_INTERNAL; s++) {
+  for (int s = SANTEI_OK; s <= SANTEI_NO_MASTER; s++) {
     CHECK(strlen(santei_status_str(s)) > 0);
     CHECK(strcmp(santei_status_str(s), "unknown status") != 0);
   }
   CHECK(strcmp(santei_status_str(-1), "unknown status") == 0);
-  CHECK(strcmp(santei_status_str(SANTEI_INTERNAL + 1), "unknown status") == 0);
+  CHECK(strcmp(santei_status_str(SANTEI_NO_MASTER + 1), "unknown status") == 0);
+  CHECK(SANTEI_NO_MASTER == 11); /* appended after SANTEI_INTERNAL (10) */
   CHECK(strcmp(santei_status_str(SANTEI_OK), "ok") == 0);
   /* NULL-safe frees and accessors. */
   santei_masters_free(NULL);
@@ -156,6 +157,28 @@ static void test_masters_errors(void) {
     fclose(f);
     CHECK_STATUS(santei_masters_open(dir, &m), SANTEI_MASTERS_ERROR);
     CHECK(last_error_contains("s_ALL20240531.csv"));
+    CHECK(m == SENTINEL);
+    unlink(file);
+  }
+
+  /* No 医科診療行為マスター: the empty folder, then the folder with only a valid 医薬品 file. */
+  CHECK_STATUS(santei_masters_open(dir, &m), SANTEI_NO_MASTER);
+  CHECK(last_error_contains("医科診療行為マスター"));
+  CHECK(m == SENTINEL);
+  snprintf(file, sizeof file, "%s/y_ALL20240531.csv", dir);
+  f = fopen(file, "wb");
+  CHECK(f != NULL);
+  if (f) {
+    /* One 40-column y row: 610406079 ガスター散２％ (here: "drug"), 16.50 円, 20240401 … open. */
+    for (int col = 1; col <= 40; col++) {
+      const char *v = col == 1 ? "0" : col == 2 ? "Y" : col == 3 ? "610406079" : col == 5 ? "drug"
+                    : col == 12 ? "16.50" : col == 30 ? "20240401" : col == 31 ? "99999999" : "";
+      fprintf(f, "%s\"%s\"", col == 1 ? "" : ",", v);
+    }
+    fputs("\r\n", f);
+    fclose(f);
+    CHECK_STATUS(santei_masters_open(dir, &m), SANTEI_NO_MASTER);
+    CHECK(last_error_contains("医科診療行為マスター"));
     CHECK(m == SENTINEL);
     unlink(file);
   }
