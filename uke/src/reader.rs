@@ -152,6 +152,10 @@ impl<R: BufRead> UkeReader<R> {
         }
         let result = decode_fields(number, &self.buf)
             .and_then(|fields| Record::parse(number, fields))
+            .map(|mut rec| {
+                rec.raw = Some(self.buf.as_slice().into());
+                rec
+            })
             .and_then(|rec| self.check_order(rec, kind));
         self.seen_any = true;
         match kind {
