@@ -11,6 +11,7 @@ mod gen;
 mod masters_cmd;
 pub mod output;
 mod uke_cmd;
+mod uke_write;
 
 #[derive(Parser)]
 #[command(name = "santei", version, about = "santei — 診療報酬算定エンジン (医科)")]
@@ -34,7 +35,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Generate realistic outpatient claims (JSON lines), deterministically.
     Gen(gen::GenArgs),
-    /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert).
+    /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert), normalize (read
+    /// and write back), write (a file from computed results).
     Uke {
         #[command(subcommand)]
         cmd: uke_cmd::UkeCmd,

@@ -22,6 +22,9 @@ pub enum UkeCmd {
     Verify(UkeArgs),
     /// Print the claim each receipt converts to, as JSON lines.
     Claims(UkeArgs),
+    /// Read a file and write its records back: byte-identical when it conforms, else the
+    /// conforming form, with every finding reported record by record.
+    Normalize(super::uke_write::NormalizeArgs),
 }
 
 #[derive(Args)]
@@ -104,6 +107,7 @@ pub fn run(cmd: UkeCmd) -> i32 {
     let (a, verify) = match cmd {
         UkeCmd::Verify(a) => (a, true),
         UkeCmd::Claims(a) => (a, false),
+        UkeCmd::Normalize(a) => return super::uke_write::normalize(a),
     };
     let facility = match read_facility(&a.facility) {
         Ok(f) => f,

@@ -37,6 +37,7 @@ mod date;
 mod error;
 mod fields;
 pub mod layout;
+mod normalize;
 mod reader;
 mod receipt;
 mod record;
@@ -49,6 +50,7 @@ use std::path::Path;
 pub use check::{check_receipt, GoTally, Issue, Severity};
 pub use date::{days_in_month, DateStyle, Era, UkeDate, UkeMonth};
 pub use error::{ErrorKind, ReceiptRef, UkeError};
+pub use normalize::{normalize, Finding, FindingKind, Normalized};
 pub use reader::{UkeReader, MAX_RECORD_BYTES};
 pub use receipt::{burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI};
 pub use record::{

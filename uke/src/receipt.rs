@@ -28,6 +28,9 @@ pub struct Receipt {
     /// The RE line's bytes as read (see [`Record::raw`]); None for a receipt built in memory.
     #[serde(skip)]
     pub re_raw: Option<Box<[u8]>>,
+    /// The RE line ended with a bare LF (see [`Record::bare_lf`]).
+    #[serde(skip)]
+    pub re_bare_lf: bool,
     /// The records after RE, in file order (HO, KO, SN, SY, SI, IY, TO, CO, SJ …).
     pub lines: Vec<Record>,
 }
@@ -448,6 +451,7 @@ impl Receipt {
         re: Re,
         re_fields: Vec<String>,
         re_raw: Option<Box<[u8]>>,
+        re_bare_lf: bool,
         lines: Vec<Record>,
     ) -> Result<Receipt, UkeError> {
         let mut ho = 0usize;
@@ -485,6 +489,7 @@ impl Receipt {
             re,
             re_fields,
             re_raw,
+            re_bare_lf,
             lines,
         })
     }
@@ -502,6 +507,7 @@ impl Receipt {
             fields,
             body,
             raw,
+            bare_lf,
         } = re;
         let RecordBody::Re(re) = body else {
             return Err(UkeError::new(
@@ -526,7 +532,7 @@ impl Receipt {
                 .with_receipt(reference));
             }
         }
-        Receipt::build(order, number, *re, fields, raw, lines).map_err(|e| e.with_receipt(reference))
+        Receipt::build(order, number, *re, fields, raw, bare_lf, lines).map_err(|e| e.with_receipt(reference))
     }
 
     /// The RE record followed by every line, as records (the RE is rebuilt from
@@ -537,12 +543,13 @@ impl Receipt {
             fields: self.re_fields.clone(),
             body: RecordBody::Re(Box::new(self.re.clone())),
             raw: self.re_raw.clone(),
+            bare_lf: self.re_bare_lf,
         }
     }
 }
 
-/// An RE record's typed content, fields and bytes.
-type ReParts = (Re, Vec<String>, Option<Box<[u8]>>);
+/// An RE record's typed content, fields, bytes and line end.
+type ReParts = (Re, Vec<String>, Option<Box<[u8]>>, bool);
 
 struct Pending {
     reference: ReceiptRef,
@@ -629,6 +636,11 @@ impl<R: BufRead> Receipts<R> {
         self.reader.records_read()
     }
 
+    /// True when the file ended with the end-of-file mark 0x1A (known at the end).
+    pub fn eof_mark_seen(&self) -> bool {
+        self.reader.eof_mark_seen()
+    }
+
     /// Number of RE records seen so far (good and bad receipts).
     pub fn receipts_seen(&self) -> usize {
         self.re_seen
@@ -645,9 +657,15 @@ impl<R: BufRead> Receipts<R> {
         };
         let result = match (p.error, p.re) {
             (Some(e), _) => Err(e),
-            (None, Some((re, fields, raw))) => {
-                Receipt::build(p.reference.order, p.reference.record_number, re, fields, raw, p.lines)
-            }
+            (None, Some((re, fields, raw, bare_lf))) => Receipt::build(
+                p.reference.order,
+                p.reference.record_number,
+                re,
+                fields,
+                raw,
+                bare_lf,
+                p.lines,
+            ),
             (None, None) => Err(UkeError::new(
                 p.reference.record_number,
                 ErrorKind::Structure {
@@ -690,8 +708,9 @@ impl<R: BufRead> Receipts<R> {
                         body: RecordBody::Re(re),
                         fields,
                         raw,
+                        bare_lf,
                         ..
-                    }) => p.re = Some((*re, fields, raw)),
+                    }) => p.re = Some((*re, fields, raw, bare_lf)),
                     Ok(_) => {}
                     Err(e) => p.fail(e),
                 }

@@ -25,6 +25,10 @@ pub struct Record {
     /// character (NEC / IBM extensions). None for a record built in memory.
     #[serde(skip)]
     pub raw: Option<Box<[u8]>>,
+    /// True when the line ended with a bare LF instead of CRLF (accepted on reading; the 仕様
+    /// has CRLF).
+    #[serde(skip)]
+    pub bare_lf: bool,
 }
 
 /// The typed content of a record, by レコード識別情報.
@@ -485,6 +489,7 @@ impl Record {
             fields,
             body,
             raw: None,
+            bare_lf: false,
         })
     }
 

@@ -467,6 +467,11 @@ impl<W: Write> UkeWriter<W> {
         self
     }
 
+    /// Sets whether [`UkeWriter::finish`] appends the end-of-file mark.
+    pub fn set_eof_mark(&mut self, on: bool) {
+        self.eof_mark = on;
+    }
+
     /// Records written so far.
     pub fn records_written(&self) -> u64 {
         self.written
@@ -809,6 +814,7 @@ impl Record {
             fields,
             body,
             raw: None,
+            bare_lf: false,
         })
     }
 }

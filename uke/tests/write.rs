@@ -223,3 +223,114 @@ fn typed_records_built_in_memory_are_written_strictly() {
         "{e}"
     );
 }
+
+fn run_normalize(bytes: &[u8]) -> (uke::Normalized, Vec<u8>) {
+    uke::normalize(bytes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn normalize_keeps_a_conforming_file_byte_for_byte() {
+    let bytes = file(&edge_file());
+    let (n, out) = run_normalize(&bytes);
+    assert!(n.is_conforming(), "{:#?}", n.findings);
+    assert_eq!(out, bytes);
+    assert_eq!((n.records_read, n.records_written), (22, 22));
+    // The end-of-file mark is kept when the input has one.
+    let mut marked = bytes.clone();
+    marked.push(0x1A);
+    let (n, out) = run_normalize(&marked);
+    assert!(n.eof_mark && n.is_identical());
+    assert_eq!(out, marked);
+}
+
+#[test]
+fn normalize_the_sample_is_identical_and_reports_the_wide_values() {
+    let Some(bytes) = sample_bytes() else { return };
+    let (n, out) = run_normalize(&bytes);
+    assert!(n.is_identical());
+    assert!(out == bytes, "normalize changed the sample");
+    assert_eq!(n.records_written, 636);
+    // Only values wider than the 仕様 (test data), each kept as read.
+    let shown: Vec<String> = n.findings.iter().map(|f| f.to_string()).collect();
+    assert!(!shown.is_empty());
+    assert!(
+        n.findings
+            .iter()
+            .all(|f| matches!(&f.kind, uke::FindingKind::Kept(i) if matches!(i.problem, Problem::TooLong { .. }))),
+        "{shown:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|s| s.contains("SY field 6 (傷病名称)") && s.contains("216 bytes")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn normalize_writes_the_conforming_form_and_reports_each_record() {
+    let mut lines = small_file_lines();
+    lines[0] = "IR,1,12,1,１２３４５６７,,,202111,00,05012345678".into(); // full-width 医療機関コード
+    lines[3] = si("11", "111000110", "0288", "1", &[(1, 1)]); // leading zeros in 点数
+    lines.insert(4, "CO,11,1,810000001,ABC 1".into()); // half-width text in a 漢字 field
+    lines.insert(4, rec(8, &["SY", "2500013", "5031001", "1", "", "", "01", ""])); // 和暦 in a 2021 file
+    lines.insert(
+        2,
+        rec(
+            15,
+            &[
+                "HO", "01010016", "１", "１", "1", "288", "", "", "", "", "", "", "", "", "",
+            ],
+        ),
+    );
+    lines.remove(3);
+    // The 2nd receipt's name is too long for 氏名 (kept), and GO is wrong.
+    lines[6] = lines[6].replace("テスト　太郎", &"テ".repeat(21));
+    let last = lines.len() - 1;
+    lines[last] = go(5, 1000);
+    let mut bytes = file(&lines);
+    // One bare LF line end (record 2).
+    let first_crlf = bytes.windows(2).position(|w| w == b"\r\n").unwrap();
+    let second = first_crlf + 2 + bytes[first_crlf + 2..].windows(2).position(|w| w == b"\r\n").unwrap();
+    bytes.remove(second);
+    let (n, out) = run_normalize(&bytes);
+    let shown: Vec<String> = n.findings.iter().map(|f| f.to_string()).collect();
+    assert!(!n.is_fatal() && !n.is_identical(), "{shown:#?}");
+    let expect = [
+        "record 1: fixed IR field 5 (医療機関コード): `１２３４５６７` → `1234567` (full-width digits in a 数字 field)",
+        "record 2 (receipt 1, RE at record 2): bare LF line end → CRLF",
+        "record 4 (receipt 1, RE at record 2): fixed SI field 6 (点数): `0288` → `288` (leading zeros)",
+        "record 5 (receipt 1, RE at record 2): fixed SY field 3 (診療開始日): `5031001` → `20211001` (a 和暦 date in a file claimed from 2020-05 on (西暦 from then, spec §2))",
+        "record 6 (receipt 1, RE at record 2): fixed CO field 5 (文字データ): `ABC 1` → `ＡＢＣ　１` (half-width characters in a 漢字 field)",
+        "record 7 (receipt 2, RE at record 7): outside the 仕様, kept as read: RE field 5 (氏名) `テテテテテテテテテテテテテテテテテテテテテ`: 42 bytes, the field allows 40",
+        "record 10: fixed GO 総件数/総合計点数 5/1000 → 2/434 (recomputed from the HO and KO records)",
+    ];
+    assert_eq!(shown, expect);
+    // The output is the conforming form: it reads back, reconciles, and normalizes to itself
+    // (the long name stays: it is reported again, and nothing else).
+    let f = uke::parse_bytes(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(f.check().is_empty(), "{:?}", f.check());
+    assert_eq!(f.ir.facility_code, "1234567");
+    assert!(!out
+        .windows(1)
+        .zip(0..)
+        .any(|(w, i)| w == b"\n" && (i == 0 || out[i - 1] != b'\r')));
+    let (again, out2) = run_normalize(&out);
+    assert!(again.is_identical());
+    assert_eq!(out2, out);
+    assert_eq!(again.findings.len(), 1);
+}
+
+#[test]
+fn normalize_reports_unreadable_records_as_fatal() {
+    let mut lines = small_file_lines();
+    lines[3] = si("11", "111000110", "x", "1", &[(1, 1)]);
+    let (n, _) = run_normalize(&file(&lines));
+    assert!(n.is_fatal());
+    let shown: Vec<String> = n.findings.iter().map(|f| f.to_string()).collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].starts_with("unreadable: receipt 1 (RE at record 2): record 4, field 6 (点数)"),
+        "{shown:?}"
+    );
+}
