@@ -39,6 +39,7 @@ mod fields;
 pub mod layout;
 mod normalize;
 mod reader;
+mod rebuild;
 mod receipt;
 mod record;
 mod writer;
@@ -52,6 +53,7 @@ pub use date::{days_in_month, DateStyle, Era, UkeDate, UkeMonth};
 pub use error::{ErrorKind, ReceiptRef, UkeError};
 pub use normalize::{normalize, Finding, FindingKind, Normalized};
 pub use reader::{UkeReader, MAX_RECORD_BYTES};
+pub use rebuild::{rebuild, Amounts, ComputedLine, KohiAmounts, OutRecord, RebuildError, RebuildOptions, Rebuilt};
 pub use receipt::{burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI};
 pub use record::{
     Co, DayCounts, Department, Go, Ho, Ir, Iy, Jd, Kh, Ko, LineComment, Mf, Re, Record, RecordBody, Si, Sj, Sn, Sy, To,

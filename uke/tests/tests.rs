@@ -12,3 +12,5 @@ mod sample;
 mod synthetic;
 // The writer: byte-identical write-back of the sample and of synthetic edge files; strict and lenient fields.
 mod write;
+// Rebuilding receipts from computed lines: identity on the sample, changed, removed and derived lines.
+mod rebuild;
