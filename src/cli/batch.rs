@@ -55,6 +55,9 @@ pub struct BatchArgs {
     /// Claims per chunk.
     #[arg(long, default_value_t = 4096)]
     pub chunk: usize,
+    /// For a RECEIPTC.UKE input: also write the recalculated receipts as a RECEIPTC.UKE.
+    #[arg(long = "out-uke")]
+    pub out_uke: Option<String>,
 }
 
 /// One input claim, before parsing.
@@ -139,6 +142,14 @@ impl Source {
 
     pub fn is_uke(&self) -> bool {
         matches!(self.kind, Kind::Uke(_))
+    }
+
+    /// The IR record of a UKE input, once read.
+    pub fn uke_ir(&self) -> Option<&uke::Record> {
+        match &self.kind {
+            Kind::Uke(r) => r.ir_record(),
+            Kind::Jsonl { .. } => None,
+        }
     }
 
     /// Reads up to `n` claims into `out`. An empty `out` means the input is exhausted.
@@ -245,6 +256,9 @@ struct Rec<'a> {
     comparison: Option<&'a uke::claim::Comparison>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorRec>,
+    /// The receipt's facts for writing it back (`santei uke write`, `--out-uke`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uke: Option<super::uke_write::UkeFactsRef<'a>>,
 }
 
 /// One computed output record.
@@ -303,6 +317,7 @@ impl Job<'_> {
             assumptions: None,
             comparison: None,
             error: Some(error),
+            uke: None,
         };
         match input {
             Input::Line(line, bytes) => {
@@ -323,6 +338,7 @@ impl Job<'_> {
                                 assumptions: None,
                                 comparison: None,
                                 error: None,
+                                uke: None,
                             },
                         );
                     }
@@ -360,6 +376,7 @@ impl Job<'_> {
                                 assumptions: Some(&conv.assumptions),
                                 comparison: Some(&x.comparison),
                                 error: None,
+                                uke: Some(super::uke_write::facts(&receipt, &conv)),
                             },
                         );
                     }
@@ -520,6 +537,21 @@ pub fn run(a: BatchArgs) -> i32 {
     let pb = progress(&src);
     let counter = src.read_bytes.clone();
     let uke_input = src.is_uke();
+    let mut uke_out = None;
+    if let Some(p) = a.out_uke.as_deref() {
+        let tee = if uke_input {
+            super::uke_write::UkeTee::new(p, &[&a.input, &a.output])
+        } else {
+            Err(format!("{p}: --out-uke needs a RECEIPTC.UKE input"))
+        };
+        match tee {
+            Ok(t) => uke_out = Some(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
         (0u64, 0u64, 0u64, 0i64, 0u64, 0u64);
     let res = run_chunks(
@@ -543,11 +575,18 @@ pub fn run(a: BatchArgs) -> i32 {
                     pb.set_message(format!("{read} claims"));
                 }
             }
+            if let Some(t) = uke_out.as_mut() {
+                t.push(&d.bytes)?;
+            }
             out.write_all(&d.bytes).map_err(out_err(&a.output))
         },
     )
     .map_err(|e| e.to_string())
     .and_then(|_| out.finish());
+    let uke_res = match (uke_out, &res) {
+        (Some(t), Ok(())) => t.finish(src.uke_ir(), &[&a.input, &a.output]).map(|_| ()),
+        _ => Ok(()),
+    };
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
@@ -565,6 +604,10 @@ pub fn run(a: BatchArgs) -> i32 {
     if let Err(e) = res {
         eprintln!("error: {e}");
         return 2;
+    }
+    if let Err(e) = uke_res {
+        eprintln!("error: {e}");
+        return 1;
     }
     if failed > 0 {
         1

@@ -25,6 +25,8 @@ pub enum UkeCmd {
     /// Read a file and write its records back: byte-identical when it conforms, else the
     /// conforming form, with every finding reported record by record.
     Normalize(super::uke_write::NormalizeArgs),
+    /// Write a RECEIPTC.UKE from computed results (the JSON lines of `santei batch`).
+    Write(super::uke_write::WriteArgs),
 }
 
 #[derive(Args)]
@@ -108,6 +110,7 @@ pub fn run(cmd: UkeCmd) -> i32 {
         UkeCmd::Verify(a) => (a, true),
         UkeCmd::Claims(a) => (a, false),
         UkeCmd::Normalize(a) => return super::uke_write::normalize(a),
+        UkeCmd::Write(a) => return super::uke_write::write(a),
     };
     let facility = match read_facility(&a.facility) {
         Ok(f) => f,
