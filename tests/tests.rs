@@ -6,6 +6,8 @@ mod claims_errors;
 mod uke_claim;
 // santei batch / diff / gen / uke verify through the binary; generator and revision diff through the library.
 mod batch;
+// Writing UKE: normalize (round trip), uke write and batch --out-uke, read back and verified.
+mod uke_write;
 // The santei binary: README's first command on the embedded default, masters show by date.
 mod cli;
 // The 電子点数表 override layer through the engine: an override file switches off a 背反 pair.

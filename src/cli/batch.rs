@@ -59,6 +59,9 @@ pub struct BatchArgs {
     /// record; without it the warning is counted once in the summary, not repeated per result.
     #[arg(long)]
     pub strict: bool,
+    /// For a RECEIPTC.UKE input: also write the recalculated receipts as a RECEIPTC.UKE.
+    #[arg(long = "out-uke")]
+    pub out_uke: Option<String>,
 }
 
 /// The longest JSON line (one claim) batch reads: 64 MiB, as `SANTEI_MAX_INPUT_LEN` of the C ABI.
@@ -183,6 +186,14 @@ impl Source {
                     .map(|issues| issues.iter().map(|i| i.to_string()).collect())
                     .unwrap_or_default(),
             ),
+            Kind::Jsonl { .. } => None,
+        }
+    }
+
+    /// The IR record of a UKE input, once read.
+    pub fn uke_ir(&self) -> Option<&uke::Record> {
+        match &self.kind {
+            Kind::Uke(r) => r.ir_record(),
             Kind::Jsonl { .. } => None,
         }
     }
@@ -314,6 +325,9 @@ struct Rec<'a> {
     comparison: Option<&'a uke::claim::Comparison>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorRec>,
+    /// The receipt's facts for writing it back (`santei uke write`, `--out-uke`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uke: Option<super::uke_write::UkeFactsRef<'a>>,
 }
 
 /// One computed output record.
@@ -391,6 +405,7 @@ impl Job<'_> {
             assumptions: None,
             comparison: None,
             error: Some(error),
+            uke: None,
         };
         match input {
             Input::TooLong(line) => {
@@ -418,6 +433,7 @@ impl Job<'_> {
                                 assumptions: None,
                                 comparison: None,
                                 error: None,
+                                uke: None,
                             },
                         );
                     }
@@ -459,6 +475,7 @@ impl Job<'_> {
                                 assumptions: Some(&conv.assumptions),
                                 comparison: Some(&x.comparison),
                                 error: None,
+                                uke: Some(super::uke_write::facts(&receipt, &conv)),
                             },
                         );
                     }
@@ -622,6 +639,21 @@ pub fn run(a: BatchArgs) -> i32 {
     let uke_input = src.is_uke();
     let mut go_problem: Option<String> = None;
     let (mut revision_claims, mut revision_msg) = (0u64, None::<String>);
+    let mut uke_out = None;
+    if let Some(p) = a.out_uke.as_deref() {
+        let tee = if uke_input {
+            super::uke_write::UkeTee::new(p, &[&a.input, &a.output])
+        } else {
+            Err(format!("{p}: --out-uke needs a RECEIPTC.UKE input"))
+        };
+        match tee {
+            Ok(t) => uke_out = Some(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
         (0u64, 0u64, 0u64, 0i128, 0u64, 0u64);
     let res = run_chunks(
@@ -649,6 +681,9 @@ pub fn run(a: BatchArgs) -> i32 {
                     pb.set_message(format!("{read} claims"));
                 }
             }
+            if let Some(t) = uke_out.as_mut() {
+                t.push(&d.bytes)?;
+            }
             out.write_all(&d.bytes).map_err(out_err(&a.output))
         },
     )
@@ -670,6 +705,7 @@ pub fn run(a: BatchArgs) -> i32 {
                     unpriced: None,
                     assumptions: None,
                     comparison: None,
+                    uke: None,
                     error: Some(ErrorRec {
                         path: "GO".into(),
                         message: issues.join("; "),
@@ -681,6 +717,10 @@ pub fn run(a: BatchArgs) -> i32 {
         }
         out.finish()
     });
+    let uke_res = match (uke_out, &res) {
+        (Some(t), Ok(())) => t.finish(src.uke_ir(), &[&a.input, &a.output]).map(|_| ()),
+        _ => Ok(()),
+    };
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
@@ -704,6 +744,10 @@ pub fn run(a: BatchArgs) -> i32 {
     if let Err(e) = res {
         eprintln!("error: {e}");
         return 2;
+    }
+    if let Err(e) = uke_res {
+        eprintln!("error: {e}");
+        return 1;
     }
     if failed > 0 || go_problem.is_some() {
         1

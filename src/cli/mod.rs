@@ -12,6 +12,7 @@ mod gen;
 mod masters_cmd;
 pub mod output;
 mod uke_cmd;
+mod uke_write;
 
 #[derive(Parser)]
 #[command(name = "santei", version, about = "santei — 診療報酬算定エンジン (医科)")]
@@ -37,7 +38,8 @@ pub enum Command {
     Gen(gen::GenArgs),
     /// 患者負担金 of one receipt-month: 一部負担金, 高額療養費 at the counter, 公費 (futan.md §7(c)).
     Futan(futan::FutanArgs),
-    /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert).
+    /// RECEIPTC.UKE files: verify (recalculate and compare), claims (convert), normalize (read
+    /// and write back), write (a file from computed results).
     Uke {
         #[command(subcommand)]
         cmd: uke_cmd::UkeCmd,

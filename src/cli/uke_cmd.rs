@@ -22,6 +22,11 @@ pub enum UkeCmd {
     Verify(UkeArgs),
     /// Print the claim each receipt converts to, as JSON lines.
     Claims(UkeArgs),
+    /// Read a file and write its records back: byte-identical when it conforms, else the
+    /// conforming form, with every finding reported record by record.
+    Normalize(super::uke_write::NormalizeArgs),
+    /// Write a RECEIPTC.UKE from computed results (the JSON lines of `santei batch`).
+    Write(super::uke_write::WriteArgs),
 }
 
 #[derive(Args)]
@@ -104,6 +109,8 @@ pub fn run(cmd: UkeCmd) -> i32 {
     let (a, verify) = match cmd {
         UkeCmd::Verify(a) => (a, true),
         UkeCmd::Claims(a) => (a, false),
+        UkeCmd::Normalize(a) => return super::uke_write::normalize(a),
+        UkeCmd::Write(a) => return super::uke_write::write(a),
     };
     let facility = match read_facility(&a.facility) {
         Ok(f) => f,

@@ -186,6 +186,113 @@ impl UkeDate {
     }
 }
 
+/// How dates and months are spelled in a file (spec §2): 西暦 in files claimed from 2020-05
+/// (請求年月 ≥ 2020-05), 和暦 with the 元号 digit before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateStyle {
+    /// `YYYYMMDD` / `YYYYMM`.
+    Western,
+    /// `GYYMMDD` / `GYYMM` (元号 digit 1 明治 … 5 令和).
+    Era,
+}
+
+impl DateStyle {
+    /// The style the 仕様 prescribes for a file with this 請求年月.
+    pub fn for_claim_month(claim: UkeMonth) -> DateStyle {
+        if (claim.year, claim.month) >= (2020, 5) {
+            DateStyle::Western
+        } else {
+            DateStyle::Era
+        }
+    }
+
+    /// The style a date or month field is written in, from its length (8/6 western, 7/5 era).
+    pub fn of_field(s: &str) -> Option<DateStyle> {
+        match s.len() {
+            8 | 6 => Some(DateStyle::Western),
+            7 | 5 => Some(DateStyle::Era),
+            _ => None,
+        }
+    }
+}
+
+/// First day of each era, newest first (明治 is taken from 1868-01-01: earlier dates do not
+/// occur in claims).
+const ERA_STARTS: [(Era, (u16, u8, u8)); 5] = [
+    (Era::Reiwa, (2019, 5, 1)),
+    (Era::Heisei, (1989, 1, 8)),
+    (Era::Showa, (1926, 12, 25)),
+    (Era::Taisho, (1912, 7, 30)),
+    (Era::Meiji, (1868, 1, 1)),
+];
+
+impl Era {
+    /// The UKE 元号 digit (1 明治 … 5 令和).
+    pub fn digit(self) -> u8 {
+        match self {
+            Era::Meiji => 1,
+            Era::Taisho => 2,
+            Era::Showa => 3,
+            Era::Heisei => 4,
+            Era::Reiwa => 5,
+        }
+    }
+
+    /// The era in force on a date; None before 明治.
+    pub fn of(date: UkeDate) -> Option<Era> {
+        let key = (date.year, date.month, date.day);
+        ERA_STARTS.iter().find(|(_, start)| key >= *start).map(|(e, _)| *e)
+    }
+}
+
+fn era_prefix(d: UkeDate) -> Result<String, String> {
+    let era = Era::of(d).ok_or_else(|| format!("{d} is before 明治: no 和暦 form"))?;
+    let yy = d.year - era.base_year();
+    if yy > 99 {
+        return Err(format!("{d}: era year {yy} has more than two digits"));
+    }
+    Ok(format!("{}{yy:02}", era.digit()))
+}
+
+impl UkeDate {
+    /// The date as a UKE field: `YYYYMMDD` or `GYYMMDD`.
+    pub fn to_uke(self, style: DateStyle) -> Result<String, String> {
+        Ok(match style {
+            DateStyle::Western => format!("{:04}{:02}{:02}", self.year, self.month, self.day),
+            DateStyle::Era => format!("{}{:02}{:02}", era_prefix(self)?, self.month, self.day),
+        })
+    }
+}
+
+impl UkeMonth {
+    /// The month as a UKE field: `YYYYMM` or `GYYMM` (the era in force on the month's last day).
+    pub fn to_uke(self, style: DateStyle) -> Result<String, String> {
+        Ok(match style {
+            DateStyle::Western => format!("{:04}{:02}", self.year, self.month),
+            DateStyle::Era => {
+                let last = UkeDate {
+                    year: self.year,
+                    month: self.month,
+                    day: self.days(),
+                };
+                format!("{}{:02}", era_prefix(last)?, self.month)
+            }
+        })
+    }
+
+    /// The month `n` months later (earlier for a negative `n`); None outside years 1–9999.
+    pub fn plus_months(self, n: i32) -> Option<UkeMonth> {
+        let idx = i32::from(self.year) * 12 + i32::from(self.month) - 1 + n;
+        let (y, m) = (idx.div_euclid(12), idx.rem_euclid(12) + 1);
+        UkeMonth::new(u16::try_from(y).ok()?, m as u8)
+    }
+
+    /// Months from `self` to `other` (positive when `other` is later).
+    pub fn months_until(self, other: UkeMonth) -> i32 {
+        (i32::from(other.year) * 12 + i32::from(other.month)) - (i32::from(self.year) * 12 + i32::from(self.month))
+    }
+}
+
 impl fmt::Display for UkeDate {
     /// `YYYY-MM-DD`, as in the claim JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -224,6 +331,55 @@ mod tests {
         assert_eq!(UkeDate::parse("1450101").unwrap(), UkeDate::new(1912, 1, 1).unwrap());
         assert_eq!(UkeMonth::parse("202110").unwrap(), UkeMonth::new(2021, 10).unwrap());
         assert_eq!(UkeMonth::parse("43101").unwrap(), UkeMonth::new(2019, 1).unwrap());
+    }
+
+    #[test]
+    fn writes_both_styles() {
+        let d = UkeDate::new(2024, 4, 1).unwrap();
+        assert_eq!(d.to_uke(DateStyle::Western).unwrap(), "20240401");
+        assert_eq!(d.to_uke(DateStyle::Era).unwrap(), "5060401");
+        assert_eq!(
+            UkeDate::new(1995, 2, 8).unwrap().to_uke(DateStyle::Era).unwrap(),
+            "4070208"
+        );
+        assert_eq!(
+            UkeDate::new(2019, 4, 30).unwrap().to_uke(DateStyle::Era).unwrap(),
+            "4310430"
+        );
+        assert_eq!(
+            UkeDate::new(2019, 5, 1).unwrap().to_uke(DateStyle::Era).unwrap(),
+            "5010501"
+        );
+        assert_eq!(
+            UkeDate::new(1989, 1, 7).unwrap().to_uke(DateStyle::Era).unwrap(),
+            "3640107"
+        );
+        assert_eq!(UkeMonth::new(2019, 1).unwrap().to_uke(DateStyle::Era).unwrap(), "43101");
+        assert_eq!(
+            UkeMonth::new(2021, 10).unwrap().to_uke(DateStyle::Western).unwrap(),
+            "202110"
+        );
+        for s in ["19911121", "4070208", "5060401", "1450101"] {
+            let d = UkeDate::parse(s).unwrap();
+            assert_eq!(d.to_uke(DateStyle::of_field(s).unwrap()).unwrap(), s);
+        }
+        assert_eq!(
+            DateStyle::for_claim_month(UkeMonth::new(2020, 4).unwrap()),
+            DateStyle::Era
+        );
+        assert_eq!(
+            DateStyle::for_claim_month(UkeMonth::new(2020, 5).unwrap()),
+            DateStyle::Western
+        );
+        let m = UkeMonth::new(2021, 11).unwrap();
+        assert_eq!(m.plus_months(2), UkeMonth::new(2022, 1));
+        assert_eq!(m.plus_months(-11), UkeMonth::new(2020, 12));
+        assert_eq!(
+            UkeMonth::new(2021, 10)
+                .unwrap()
+                .months_until(UkeMonth::new(2024, 7).unwrap()),
+            33
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Reader for 医科 RECEIPTC.UKE files (レセプト電算処理システム, "レセ電").
+//! Reader and writer for 医科 RECEIPTC.UKE files (レセプト電算処理システム, "レセ電").
 //!
-//! The layouts follow `shared/spec/uke.md`. Two levels of API:
+//! The layouts follow `shared/spec/uke.md` ([`layout`] holds every field with its mode and
+//! width). Writing: [`UkeWriter`] (records → Shift_JIS lines with CRLF; a record read from a
+//! file writes back byte-identical, a value that does not fit is an error naming the receipt
+//! and the field). Reading, two levels of API:
 //!
 //! - [`UkeReader`] streams one typed [`Record`] per line (Shift_JIS decoded, bounded memory),
 //!   and [`UkeReader::receipts`] groups them into [`Receipt`]s (an RE with its HO/KO/SN/SY/SI/
@@ -33,21 +36,30 @@ pub mod claim;
 mod date;
 mod error;
 mod fields;
+pub mod layout;
+mod normalize;
 mod reader;
+mod rebuild;
 mod receipt;
 mod record;
+mod writer;
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 pub use check::{check_receipt, GoTally, Issue, Severity};
-pub use date::{days_in_month, Era, UkeDate, UkeMonth};
+pub use date::{days_in_month, DateStyle, Era, UkeDate, UkeMonth};
 pub use error::{ErrorKind, ReceiptRef, UkeError};
+pub use normalize::{normalize, Finding, FindingKind, Normalized};
 pub use reader::{UkeReader, MAX_RECORD_BYTES};
+pub use rebuild::{rebuild, Amounts, ComputedLine, KohiAmounts, OutRecord, RebuildError, RebuildOptions, Rebuilt};
 pub use receipt::{burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI};
 pub use record::{
     Co, DayCounts, Department, Go, Ho, Ir, Iy, Jd, Kh, Ko, LineComment, Mf, Re, Record, RecordBody, Si, Sj, Sn, Sy, To,
+};
+pub use writer::{
+    encode_exact, encode_record, At, FieldIssue, Problem, Strict, UkeWriter, WriteError, WriteErrorKind, WriteNote,
 };
 
 /// A whole UKE file: the IR header, every receipt, and the GO trailer.
@@ -59,6 +71,12 @@ pub struct UkeFile {
     pub receipts: Vec<Receipt>,
     /// GO 診療報酬請求書レコード.
     pub go: Go,
+    /// The IR record as read (fields and bytes), for writing it back.
+    #[serde(skip)]
+    pub ir_record: Record,
+    /// The GO record as read.
+    #[serde(skip)]
+    pub go_record: Record,
 }
 
 impl UkeFile {
@@ -87,7 +105,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<UkeFile, UkeError> {
     for r in receipts.by_ref() {
         out.push(r?);
     }
-    let ir = receipts.ir().cloned().ok_or_else(|| {
+    let ir_record = receipts.ir_record().cloned().ok_or_else(|| {
         UkeError::new(
             1,
             ErrorKind::Structure {
@@ -95,7 +113,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<UkeFile, UkeError> {
             },
         )
     })?;
-    let go = receipts.go().cloned().ok_or_else(|| {
+    let go_record = receipts.go_record().cloned().ok_or_else(|| {
         UkeError::new(
             receipts.records_read() + 1,
             ErrorKind::Truncated {
@@ -103,7 +121,22 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<UkeFile, UkeError> {
             },
         )
     })?;
-    Ok(UkeFile { ir, receipts: out, go })
+    // `Receipts` keeps only IR / GO bodies in these records.
+    let (RecordBody::Ir(ir), RecordBody::Go(go)) = (ir_record.body.clone(), go_record.body.clone()) else {
+        return Err(UkeError::new(
+            1,
+            ErrorKind::Structure {
+                reason: "IR / GO records of an unexpected type".into(),
+            },
+        ));
+    };
+    Ok(UkeFile {
+        ir,
+        receipts: out,
+        go,
+        ir_record,
+        go_record,
+    })
 }
 
 /// Opens a file for streaming.

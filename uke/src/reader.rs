@@ -44,6 +44,7 @@ pub struct UkeReader<R> {
     seen_any: bool,
     seen_ir: bool,
     seen_go: bool,
+    eof_mark: bool,
     done: bool,
 }
 
@@ -57,6 +58,7 @@ impl<R: BufRead> UkeReader<R> {
             seen_any: false,
             seen_ir: false,
             seen_go: false,
+            eof_mark: false,
             done: false,
         }
     }
@@ -64,6 +66,11 @@ impl<R: BufRead> UkeReader<R> {
     /// Number of the last record (line) read so far.
     pub fn records_read(&self) -> u64 {
         self.line
+    }
+
+    /// True when the file ended with the end-of-file mark 0x1A (known once it was read).
+    pub fn eof_mark_seen(&self) -> bool {
+        self.eof_mark
     }
 
     /// Groups the records into receipts; see [`Receipts`].
@@ -113,10 +120,13 @@ impl<R: BufRead> UkeReader<R> {
         }
         let number = self.line + 1;
         let terminated = self.buf.last() == Some(&b'\n');
+        let mut bare_lf = false;
         if terminated {
             self.buf.pop();
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
+            } else {
+                bare_lf = true;
             }
         }
         let kind = kind_hint(&self.buf);
@@ -133,7 +143,10 @@ impl<R: BufRead> UkeReader<R> {
             // End-of-file mark: accepted only as the very last byte of the file (optionally
             // followed by a line end).
             return match self.inner.fill_buf() {
-                Ok([]) if self.buf.len() == 1 => self.at_eof(),
+                Ok([]) if self.buf.len() == 1 => {
+                    self.eof_mark = true;
+                    self.at_eof()
+                }
                 Ok(_) => self.fatal(
                     number,
                     None,
@@ -156,6 +169,11 @@ impl<R: BufRead> UkeReader<R> {
         }
         let result = decode_fields(number, &self.buf)
             .and_then(|fields| Record::parse(number, fields))
+            .map(|mut rec| {
+                rec.raw = Some(self.buf.as_slice().into());
+                rec.bare_lf = bare_lf;
+                rec
+            })
             .and_then(|rec| self.check_order(rec, kind));
         self.seen_any = true;
         match kind {

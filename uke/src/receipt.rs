@@ -25,6 +25,12 @@ pub struct Receipt {
     pub re: Re,
     /// The decoded fields of the RE line.
     pub re_fields: Vec<String>,
+    /// The RE line's bytes as read (see [`Record::raw`]); None for a receipt built in memory.
+    #[serde(skip)]
+    pub re_raw: Option<Box<[u8]>>,
+    /// The RE line ended with a bare LF (see [`Record::bare_lf`]).
+    #[serde(skip)]
+    pub re_bare_lf: bool,
     /// The records after RE, in file order (HO, KO, SN, SY, SI, IY, TO, CO, SJ …).
     pub lines: Vec<Record>,
 }
@@ -444,6 +450,8 @@ impl Receipt {
         record_number: u64,
         re: Re,
         re_fields: Vec<String>,
+        re_raw: Option<Box<[u8]>>,
+        re_bare_lf: bool,
         lines: Vec<Record>,
     ) -> Result<Receipt, UkeError> {
         let mut ho = 0usize;
@@ -480,14 +488,72 @@ impl Receipt {
             record_number,
             re,
             re_fields,
+            re_raw,
+            re_bare_lf,
             lines,
         })
     }
+
+    /// Builds a receipt from records in memory (an RE record, then the records that follow it),
+    /// with the checks of a file read: at most one HO, at most four KO. Used to read back a
+    /// receipt before it is written.
+    pub fn from_records(order: usize, re: Record, lines: Vec<Record>) -> Result<Receipt, UkeError> {
+        let reference = ReceiptRef {
+            order,
+            record_number: re.number,
+        };
+        let Record {
+            number,
+            fields,
+            body,
+            raw,
+            bare_lf,
+        } = re;
+        let RecordBody::Re(re) = body else {
+            return Err(UkeError::new(
+                number,
+                ErrorKind::Structure {
+                    reason: format!(
+                        "a receipt must start with an RE record, found {}",
+                        fields.first().map(String::as_str).unwrap_or("")
+                    ),
+                },
+            )
+            .with_receipt(reference));
+        };
+        for r in &lines {
+            if matches!(r.body, RecordBody::Re(_) | RecordBody::Ir(_) | RecordBody::Go(_)) {
+                return Err(UkeError::new(
+                    r.number,
+                    ErrorKind::Structure {
+                        reason: format!("{} record inside a receipt", r.kind()),
+                    },
+                )
+                .with_receipt(reference));
+            }
+        }
+        Receipt::build(order, number, *re, fields, raw, bare_lf, lines).map_err(|e| e.with_receipt(reference))
+    }
+
+    /// The RE record followed by every line, as records (the RE is rebuilt from
+    /// [`Receipt::re`], [`Receipt::re_fields`] and [`Receipt::re_raw`]).
+    pub fn re_record(&self) -> Record {
+        Record {
+            number: self.record_number,
+            fields: self.re_fields.clone(),
+            body: RecordBody::Re(Box::new(self.re.clone())),
+            raw: self.re_raw.clone(),
+            bare_lf: self.re_bare_lf,
+        }
+    }
 }
+
+/// An RE record's typed content, fields, bytes and line end.
+type ReParts = (Re, Vec<String>, Option<Box<[u8]>>, bool);
 
 struct Pending {
     reference: ReceiptRef,
-    re: Option<(Re, Vec<String>)>,
+    re: Option<ReParts>,
     lines: Vec<Record>,
     error: Option<UkeError>,
 }
@@ -511,8 +577,8 @@ impl Pending {
 /// must match. Memory holds one receipt at a time.
 pub struct Receipts<R> {
     reader: UkeReader<R>,
-    ir: Option<Ir>,
-    go: Option<Go>,
+    ir: Option<Record>,
+    go: Option<Record>,
     pending: Option<Pending>,
     queue: VecDeque<Result<Receipt, UkeError>>,
     re_seen: usize,
@@ -536,11 +602,27 @@ impl<R: BufRead> Receipts<R> {
 
     /// The IR record (医療機関情報), once read.
     pub fn ir(&self) -> Option<&Ir> {
-        self.ir.as_ref()
+        match self.ir.as_ref().map(|r| &r.body) {
+            Some(RecordBody::Ir(ir)) => Some(ir),
+            _ => None,
+        }
     }
 
     /// The GO record (診療報酬請求書), once read (after the last receipt).
     pub fn go(&self) -> Option<&Go> {
+        match self.go.as_ref().map(|r| &r.body) {
+            Some(RecordBody::Go(go)) => Some(go),
+            _ => None,
+        }
+    }
+
+    /// The whole IR record (fields and bytes as read), once read.
+    pub fn ir_record(&self) -> Option<&Record> {
+        self.ir.as_ref()
+    }
+
+    /// The whole GO record (fields and bytes as read), once read.
+    pub fn go_record(&self) -> Option<&Record> {
         self.go.as_ref()
     }
 
@@ -554,6 +636,11 @@ impl<R: BufRead> Receipts<R> {
         self.reader.records_read()
     }
 
+    /// True when the file ended with the end-of-file mark 0x1A (known at the end).
+    pub fn eof_mark_seen(&self) -> bool {
+        self.reader.eof_mark_seen()
+    }
+
     /// Number of RE records seen so far (good and bad receipts).
     pub fn receipts_seen(&self) -> usize {
         self.re_seen
@@ -561,7 +648,7 @@ impl<R: BufRead> Receipts<R> {
 
     /// GO reconciliation (spec §3 GO) over the receipts yielded so far; None until GO was read.
     pub fn check_go(&self) -> Option<Vec<Issue>> {
-        self.go.as_ref().map(|go| self.tally.check(go))
+        self.go().map(|go| self.tally.check(go))
     }
 
     fn flush(&mut self) {
@@ -570,9 +657,15 @@ impl<R: BufRead> Receipts<R> {
         };
         let result = match (p.error, p.re) {
             (Some(e), _) => Err(e),
-            (None, Some((re, fields))) => {
-                Receipt::build(p.reference.order, p.reference.record_number, re, fields, p.lines)
-            }
+            (None, Some((re, fields, raw, bare_lf))) => Receipt::build(
+                p.reference.order,
+                p.reference.record_number,
+                re,
+                fields,
+                raw,
+                bare_lf,
+                p.lines,
+            ),
             (None, None) => Err(UkeError::new(
                 p.reference.record_number,
                 ErrorKind::Structure {
@@ -623,8 +716,10 @@ impl<R: BufRead> Receipts<R> {
                     Ok(Record {
                         body: RecordBody::Re(re),
                         fields,
+                        raw,
+                        bare_lf,
                         ..
-                    }) => p.re = Some((*re, fields)),
+                    }) => p.re = Some((*re, fields, raw, bare_lf)),
                     Ok(_) => {}
                     Err(e) => p.fail(e),
                 }
@@ -633,19 +728,23 @@ impl<R: BufRead> Receipts<R> {
             Some(b"GO") => {
                 self.flush();
                 match item.result {
-                    Ok(Record {
-                        body: RecordBody::Go(go),
-                        ..
-                    }) => self.go = Some(go),
+                    Ok(
+                        rec @ Record {
+                            body: RecordBody::Go(_),
+                            ..
+                        },
+                    ) => self.go = Some(rec),
                     Ok(_) => {}
                     Err(e) => self.queue.push_back(Err(e)),
                 }
             }
             Some(b"IR") => match item.result {
-                Ok(Record {
-                    body: RecordBody::Ir(ir),
-                    ..
-                }) => self.ir = Some(ir),
+                Ok(
+                    rec @ Record {
+                        body: RecordBody::Ir(_),
+                        ..
+                    },
+                ) => self.ir = Some(rec),
                 Ok(_) => {}
                 Err(e) => self.queue.push_back(Err(e)),
             },

@@ -20,6 +20,15 @@ pub struct Record {
     pub fields: Vec<String>,
     /// The typed content.
     pub body: RecordBody,
+    /// The record's bytes as read (Shift_JIS, without the line end), kept so that a record
+    /// written back unchanged is byte-identical even where two Shift_JIS codes decode to one
+    /// character (NEC / IBM extensions). None for a record built in memory.
+    #[serde(skip)]
+    pub raw: Option<Box<[u8]>>,
+    /// True when the line ended with a bare LF instead of CRLF (accepted on reading; the 仕様
+    /// has CRLF).
+    #[serde(skip)]
+    pub bare_lf: bool,
 }
 
 /// The typed content of a record, by レコード識別情報.
@@ -475,7 +484,13 @@ impl Record {
     /// Parses one record from its decoded fields.
     pub fn parse(number: u64, fields: Vec<String>) -> Result<Record, UkeError> {
         let body = parse_body(number, &fields)?;
-        Ok(Record { number, fields, body })
+        Ok(Record {
+            number,
+            fields,
+            body,
+            raw: None,
+            bare_lf: false,
+        })
     }
 
     /// The 診療識別 of an SI/IY/TO/CO line, if recorded.

@@ -1,4 +1,5 @@
-//! `parse_bytes` and the streaming reader must never panic, whatever the bytes.
+//! `parse_bytes`, the streaming reader and the round trip (`normalize`) must never panic,
+//! whatever the bytes; a round trip's output, read again, is its own conforming form.
 
 use crate::common::{file, sample_bytes, small_file_lines};
 
@@ -76,6 +77,16 @@ fn exercise(bytes: &[u8]) {
             for u in r.units() {
                 let _ = (u.amount(), u.days(), u.burden());
             }
+        }
+    }
+    if let Ok((n, out)) = uke::normalize(bytes, Vec::new()) {
+        if !n.is_fatal() {
+            let (again, out2) = uke::normalize(out.as_slice(), Vec::new()).expect("in memory");
+            assert!(
+                again.is_identical() && out2 == out,
+                "normalize is not idempotent: {:?}",
+                again.findings
+            );
         }
     }
     for r in uke::UkeReader::new(bytes).receipts() {

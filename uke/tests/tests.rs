@@ -10,3 +10,7 @@ mod fuzz;
 mod sample;
 // Small synthetic files: grouping into 算定単位, 和暦, 0x1A, LF, TO/JD records.
 mod synthetic;
+// The writer: byte-identical write-back of the sample and of synthetic edge files; strict and lenient fields.
+mod write;
+// Rebuilding receipts from computed lines: identity on the sample, changed, removed and derived lines.
+mod rebuild;
