@@ -1,4 +1,4 @@
-//! The bounds the master reader enforces (docs/limits-masters.md): the size of one file and of
+//! The bounds the master reader enforces (docs/limits.md, "Master files"): the size of one file and of
 //! what a zip member inflates to, the number of errors listed per file, and the length of an
 //! input value quoted in a message.
 

@@ -54,7 +54,9 @@ pub use error::{ErrorKind, ReceiptRef, UkeError};
 pub use normalize::{normalize, Finding, FindingKind, Normalized};
 pub use reader::{UkeReader, MAX_RECORD_BYTES};
 pub use rebuild::{rebuild, Amounts, ComputedLine, KohiAmounts, OutRecord, RebuildError, RebuildOptions, Rebuilt};
-pub use receipt::{burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI};
+pub use receipt::{
+    burden_payers, DetailItem, DetailLine, Payer, Receipt, Receipts, Unit, UnitKind, MAX_KOHI, MAX_RECORDS_PER_RECEIPT,
+};
 pub use record::{
     Co, DayCounts, Department, Go, Ho, Ir, Iy, Jd, Kh, Ko, LineComment, Mf, Re, Record, RecordBody, Si, Sj, Sn, Sy, To,
 };

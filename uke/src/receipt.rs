@@ -551,6 +551,10 @@ impl Receipt {
 /// An RE record's typed content, fields, bytes and line end.
 type ReParts = (Re, Vec<String>, Option<Box<[u8]>>, bool);
 
+/// The most records one receipt (an RE block) may hold: a month of an outpatient's 摘要 is a
+/// few hundred lines; the staged sample's largest has 22.
+pub const MAX_RECORDS_PER_RECEIPT: usize = 100_000;
+
 struct Pending {
     reference: ReceiptRef,
     re: Option<ReParts>,
@@ -749,7 +753,24 @@ impl<R: BufRead> Receipts<R> {
                 Err(e) => self.queue.push_back(Err(e)),
             },
             _ => match (&mut self.pending, item.result) {
-                (Some(p), Ok(rec)) => p.lines.push(rec),
+                (Some(p), Ok(rec)) => {
+                    // A receipt is held in memory until its end: at most MAX_RECORDS_PER_RECEIPT
+                    // records (docs/limits.md); past that it is one error and its lines are
+                    // no longer kept.
+                    if p.error.is_none() && p.lines.len() >= MAX_RECORDS_PER_RECEIPT {
+                        p.lines = Vec::new();
+                        p.fail(UkeError::new(
+                            rec.number,
+                            ErrorKind::Structure {
+                                reason: format!(
+                                    "more than {MAX_RECORDS_PER_RECEIPT} records in one receipt (the most santei holds)"
+                                ),
+                            },
+                        ));
+                    } else if p.error.is_none() {
+                        p.lines.push(rec);
+                    }
+                }
                 (Some(p), Err(e)) => p.fail(e),
                 (None, Ok(rec)) => self.queue.push_back(Err(UkeError::new(
                     rec.number,

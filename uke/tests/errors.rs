@@ -275,3 +275,20 @@ fn several_bad_receipts_are_all_reported() {
         .collect();
     assert_eq!(errs, vec![(1, 4, Some(6)), (2, 7, Some(4))]);
 }
+
+/// docs/limits.md: a receipt holds at most `MAX_RECORDS_PER_RECEIPT` records; past it that
+/// receipt is one error and the next receipt is still read (issue 11: nothing unbounded).
+#[test]
+fn a_receipt_over_the_record_limit_is_one_error_and_the_next_is_read() {
+    let mut lines = small_file_lines();
+    let extra: Vec<String> = (0..uke::MAX_RECORDS_PER_RECEIPT)
+        .map(|_| si("11", "111000110", "288", "1", &[(1, 1)]))
+        .collect();
+    lines.splice(4..4, extra);
+    let bytes = file(&lines);
+    let items: Vec<_> = UkeReader::new(bytes.as_slice()).receipts().collect();
+    assert_eq!(items.len(), 2);
+    let e = items[0].as_ref().unwrap_err();
+    assert!(e.to_string().contains("more than 100000 records in one receipt"), "{e}");
+    assert!(items[1].is_ok(), "the second receipt is read");
+}
