@@ -22,6 +22,9 @@ pub struct Output {
 
 enum Inner {
     Stdout(BufWriter<io::Stdout>),
+    /// A device or pipe (`/dev/null`, a FIFO): written in place — it holds no file to lose, and a
+    /// rename would replace the device node itself.
+    Special(BufWriter<std::fs::File>, String),
     File {
         writer: BufWriter<tempfile::NamedTempFile>,
         /// Where the file lands on `finish`.
@@ -64,6 +67,15 @@ impl Output {
         if given.is_dir() {
             return Err(format!("{path}: is a folder, not a file"));
         }
+        if std::fs::metadata(given).is_ok_and(|m| !m.is_file()) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(given)
+                .map_err(|e| format!("{path}: {e}"))?;
+            return Ok(Output {
+                inner: Inner::Special(BufWriter::with_capacity(1 << 16, f), path.to_string()),
+            });
+        }
         // Write through a link to its target, so the rename replaces the file, not the link.
         let target = if given.exists() {
             std::fs::canonicalize(given).map_err(|e| format!("{path}: {e}"))?
@@ -104,6 +116,7 @@ impl Output {
     pub fn finish(self) -> Result<(), String> {
         match self.inner {
             Inner::Stdout(mut w) => w.flush().map_err(|e| format!("standard output: {e}")),
+            Inner::Special(mut w, shown) => w.flush().map_err(|e| format!("{shown}: {e}")),
             Inner::File { writer, target, shown } => {
                 let tmp = writer.into_inner().map_err(|e| format!("{shown}: {}", e.error()))?;
                 tmp.as_file().sync_all().map_err(|e| format!("{shown}: {e}"))?;
@@ -121,7 +134,7 @@ impl Output {
     pub fn shown(&self) -> &str {
         match &self.inner {
             Inner::Stdout(_) => "-",
-            Inner::File { shown, .. } => shown,
+            Inner::Special(_, shown) | Inner::File { shown, .. } => shown,
         }
     }
 }
@@ -130,6 +143,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.inner {
             Inner::Stdout(w) => w.write(buf),
+            Inner::Special(w, _) => w.write(buf),
             Inner::File { writer, .. } => writer.write(buf),
         }
     }
@@ -137,6 +151,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.inner {
             Inner::Stdout(w) => w.write_all(buf),
+            Inner::Special(w, _) => w.write_all(buf),
             Inner::File { writer, .. } => writer.write_all(buf),
         }
     }
@@ -144,6 +159,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.inner {
             Inner::Stdout(w) => w.flush(),
+            Inner::Special(w, _) => w.flush(),
             Inner::File { writer, .. } => writer.flush(),
         }
     }
@@ -210,6 +226,19 @@ mod tests {
             assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
             assert_eq!(std::fs::read(&target).unwrap(), b"new");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_in_place_never_replaced() {
+        let before = std::fs::metadata("/dev/null").unwrap();
+        let mut o = Output::create("/dev/null", &[]).unwrap();
+        o.write_all(b"discarded").unwrap();
+        o.finish().unwrap();
+        let after = std::fs::metadata("/dev/null").unwrap();
+        assert!(!after.is_file(), "/dev/null is still a device");
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(before.ino(), after.ino());
     }
 
     #[test]
