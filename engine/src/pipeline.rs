@@ -389,6 +389,11 @@ fn is_pediatric_bundle(p: &Procedure) -> bool {
         && p.sum_target_out == 130
 }
 
+/// Whether the patient's age on `d` is within the row's 下限年齢/上限年齢 (cols 41/42).
+fn age_fits(ctx: &Ctx<'_>, p: &Procedure, d: NaiveDate) -> bool {
+    ctx.below(&p.age_upper, d) && ctx.at_least(&p.age_lower, d)
+}
+
 fn base_kind_of_code(code: u32, fallback_kubun: u16) -> BaseKind {
     use BaseKind::*;
     for k in [
@@ -564,9 +569,12 @@ fn visit(
     let explicit_base = items
         .iter()
         .find(|it| matches!(it.v, AnyVersion::S(s) if is_base_row(&s.row)));
+    // A listed 小児科外来診療料 / 小児かかりつけ診療料 includes the base fee only when it is itself
+    // billable by age (the row's 上限年齢: R6告示 B001-2 注1 「６歳未満の乳幼児に限る」); a patient
+    // past it gets the base fee and the other items, and the bundle row is removed for its age.
     let bundle = items
         .iter()
-        .find(|it| matches!(it.v, AnyVersion::S(s) if is_pediatric_bundle(&s.row)));
+        .find(|it| matches!(it.v, AnyVersion::S(s) if is_pediatric_bundle(&s.row) && age_fits(ctx, &s.row, d)));
     let (mut kind, note) = kihon::choose(v.kind, v.phone, ctx.large_hospital(), v.department.as_deref(), earlier);
     if let Some((code, msg)) = note {
         st.diag(Level::Warning, code, msg, format!("{vp}.kind"));
@@ -1215,7 +1223,9 @@ fn price_items(
         );
     }
     let pediatric = items.iter().find_map(|it| match it.v {
-        AnyVersion::S(s) if !consumed[it.idx] => igaku_kanri::PediatricBundle::of(s.row.code.0),
+        AnyVersion::S(s) if !consumed[it.idx] && age_fits(ctx, &s.row, d) => {
+            igaku_kanri::PediatricBundle::of(s.row.code.0)
+        }
         _ => None,
     });
     // --- 年齢加算 of listed items (cols 100–111): which listed add-ons a base claims ----------

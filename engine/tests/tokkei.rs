@@ -1452,3 +1452,24 @@ fn shochi_drug_above_and_below_15() {
     assert!(h.is_empty() || h[0].points == 0, "{}", dump(&o));
     assert_total(&o, 107);
 }
+
+/// 小児科外来診療料 past its age (R6告示 B001-2 注1 「６歳未満の乳幼児に限る」; s_ALL20240531
+/// 113003810 上限年齢 B6): a 7-year-old's listed 113003810 is removed for its age, and it no longer
+/// swallows the visit — the 再診料 (A001, 75 点 from 2024-06-01, s_ALL20240531 112007410) is
+/// derived and the listed 尿一般 (D000, 26 点, 160000310) stays billed: 75 + 26 = 101. Before the
+/// fix the bundle's inclusion rule ran although the bundle itself was not billable: 0 点.
+#[test]
+fn pediatric_bundle_past_its_age_does_not_bundle() {
+    let e = eng!();
+    let mut v = visit(
+        "2024-07-03",
+        None,
+        json!([{"code": "113003810"}, {"code": "160000310"}]),
+    );
+    v["kind"] = json!("revisit");
+    let o = calc(e, claim(json!({"birth_date": "2017-05-01"}), vec![v]));
+    assert_eq!(removed(&o, "113003810").len(), 1, "{}", dump(&o));
+    assert_eq!(lines(&o, "112007410").len(), 1, "{}", dump(&o));
+    assert_eq!(lines(&o, "160000310").len(), 1, "{}", dump(&o));
+    assert_total(&o, 101);
+}
