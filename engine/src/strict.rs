@@ -66,19 +66,10 @@ pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D:
     Option::<W>::deserialize(d).map(|o| o.map(|w| w.0))
 }
 
-/// Parses `YYYY-MM-DD` with exactly four, two and two digits.
+/// Parses `YYYY-MM-DD` with exactly four, two and two digits (one definition, in `futan`, for
+/// the claim and the burden input alike).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[5..7].parse().ok()?, s[8..].parse().ok()?)
+    futan::input::parse_iso_date(s)
 }
 
 /// A JSON number (never a string) as a `Decimal`.

@@ -250,10 +250,9 @@ pub fn parse_input(json: &[u8]) -> Result<FutanInput, FutanError> {
     })
 }
 
-/// A date exactly `YYYY-MM-DD` (zero-padded), as the claim format requires (chrono alone also
-/// reads `2024-7-1`).
-fn iso_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+/// Parses a date exactly `YYYY-MM-DD` (four, two and two digits, zero-padded): the claim
+/// format's dates (chrono alone also reads `2024-7-1`). The engine's claim reader uses it too.
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -261,15 +260,20 @@ fn iso_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Erro
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    shape
-        .then(|| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{}` is not a date YYYY-MM-DD",
-                s.chars().take(40).collect::<String>()
-            ))
-        })
+    if !shape {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[5..7].parse().ok()?, s[8..].parse().ok()?)
+}
+
+fn iso_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    parse_iso_date(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "`{}` is not a date YYYY-MM-DD",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 fn opt_iso_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
