@@ -67,3 +67,32 @@ fn masters_show_answers_by_date() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2024-06-01 … 2024-11-30"), "{err}");
 }
+
+/// Issue 13 item 1: `masters info` says which revision the set does not cover. The embedded
+/// default set has official s rows up to 2024-06 (plus santei's 2026 supplement), so the
+/// 令和8年度改定 is not covered; `--json` lists every revision with `covered`.
+#[test]
+fn masters_info_names_the_revision_the_set_does_not_cover() {
+    let o = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["masters", "info"])
+        .env_remove("SANTEI_MASTERS")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("REVISION_NOT_COVERED: 令和8年度改定 (2026-06-01)"),
+        "{text}"
+    );
+    assert!(!text.contains("REVISION_NOT_COVERED: 令和6年度改定"), "{text}");
+    let o = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["masters", "info", "--json"])
+        .env_remove("SANTEI_MASTERS")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let revs = v["revisions"].as_array().unwrap();
+    assert_eq!(revs.len(), 3);
+    assert_eq!(revs[1]["covered"], true);
+    assert_eq!(revs[2]["date"], "2026-06-01");
+    assert_eq!(revs[2]["covered"], false);
+}

@@ -100,10 +100,21 @@ fn validate_report(problems: &[masters::Problem]) -> (Vec<String>, u64, u64) {
     (lines, errors, warnings)
 }
 
+/// Per revision santei knows: whether the set's official s master covers it (`REVISION_NOT_COVERED`).
+fn revisions(set: &MasterSet) -> Vec<(chrono::NaiveDate, &'static str, bool)> {
+    let cov = engine::rules::revision::Coverage::of(set);
+    engine::rules::revision::REVISIONS
+        .iter()
+        .map(|(d, name)| (*d, *name, cov.not_covered(*d).is_none()))
+        .collect()
+}
+
 fn info(set: &MasterSet, json: bool) {
+    let revs = revisions(set);
     if json {
         let v = json!({
             "origin": set.origin,
+            "revisions": revs.iter().map(|(d, name, covered)| json!({"date": d, "name": name, "covered": covered})).collect::<Vec<_>>(),
             "files": set.files,
             "not_used": set.not_used,
             "counts": masters::Kind::ALL.iter().map(|k| {
@@ -126,6 +137,13 @@ fn info(set: &MasterSet, json: bool) {
         return;
     }
     println!("master set: {}", set.origin);
+    for (d, name, covered) in &revs {
+        if !covered {
+            println!(
+                "REVISION_NOT_COVERED: {name}: no official 医科診療行為マスター row is valid from {d}; claims dated from {d} get the older master's points (the supplement aside)"
+            );
+        }
+    }
     println!(
         "{:<5} {:<6} {:<10} {:>7} {:<64}  file",
         "kind", "role", "published", "rows", "sha256"
