@@ -402,6 +402,40 @@ fn batch_json_lines_bom_and_two_claims_on_a_line() {
         recs[1]
     );
     assert_eq!(recs[2]["result"]["total_points"], 447);
+    assert_eq!(
+        recs[1]["error"]["code"], "CLAIM_JSON",
+        "a typed code beside the message"
+    );
+}
+
+/// Claim errors carry a stable code beside their path, so fronts never parse messages.
+#[test]
+fn claim_errors_carry_a_typed_code() {
+    let set = std::sync::Arc::new(masters::load_default().unwrap());
+    let engine = engine::Engine::new(set);
+    let code = |claim: Vec<u8>| {
+        engine
+            .calculate_json(&claim, engine::Options { trace: false })
+            .err()
+            .map(|e| e.code())
+    };
+    assert_eq!(
+        code(with(
+            |c| c["facility"]["standards"][0] = serde_json::json!({"code": "9876", "from": "2024-06-01"})
+        )),
+        Some("UNKNOWN_STANDARD")
+    );
+    assert_eq!(
+        code(with(|c| c["facility"]["capabilities"][0]["id"] = serde_json::json!("x"))),
+        Some("UNKNOWN_CAPABILITY")
+    );
+    assert_eq!(
+        code(with(
+            |c| c.pointer_mut("/visits/0/items/0").unwrap()["days"] = serde_json::json!(0)
+        )),
+        Some("INVALID_CLAIM")
+    );
+    assert_eq!(code(b"{".to_vec()), Some("CLAIM_JSON"));
 }
 
 /// The reproducers of the hostile pass (`tests/fuzz/issue11-*.json`, also seeds for the

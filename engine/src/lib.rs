@@ -29,13 +29,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A claim that cannot be computed: bad JSON, an unknown field, an unknown code, a code not
-/// valid on its date, impossible dates or times. Always names the JSON path.
+/// valid on its date, impossible dates or times. Always names the JSON path, and carries a
+/// stable [`ClaimError::code`] so that fronts (batch records, the C ABI) never parse messages.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimError {
     #[error("{}: {message}", if path.is_empty() { "(claim)" } else { path.as_str() })]
     Json { path: String, message: String },
     #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
+    Invalid {
+        path: String,
+        message: String,
+        /// `INVALID_CLAIM`, or a specific code (`UNKNOWN_STANDARD`, `UNKNOWN_CAPABILITY`).
+        code: &'static str,
+    },
 }
 
 impl ClaimError {
@@ -49,17 +55,31 @@ impl ClaimError {
             ClaimError::Json { message, .. } | ClaimError::Invalid { message, .. } => message,
         }
     }
-    /// A 届出 施設基準 given by a name or code santei cannot resolve (`UNKNOWN_STANDARD`).
-    pub(crate) fn unknown_standard(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// The stable code of the error: `CLAIM_JSON` (not a claim document of the documented
+    /// shape), `INVALID_CLAIM`, `UNKNOWN_STANDARD`, `UNKNOWN_CAPABILITY` (docs/diagnostics.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClaimError::Json { .. } => "CLAIM_JSON",
+            ClaimError::Invalid { code, .. } => code,
+        }
+    }
+    /// An error with a specific code; the message starts with the code for people reading it.
+    pub(crate) fn coded(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
         ClaimError::Invalid {
             path: path.into(),
-            message: format!("UNKNOWN_STANDARD: {}", message.into()),
+            message: format!("{code}: {}", message.into()),
+            code,
         }
+    }
+    /// A 届出 施設基準 given by a name or code santei cannot resolve (`UNKNOWN_STANDARD`).
+    pub(crate) fn unknown_standard(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ClaimError::coded("UNKNOWN_STANDARD", path, message)
     }
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         ClaimError::Invalid {
             path: path.into(),
             message: message.into(),
+            code: "INVALID_CLAIM",
         }
     }
 }

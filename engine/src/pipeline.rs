@@ -126,10 +126,11 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
     }
     for (k, c) in claim.facility.capabilities.iter().enumerate() {
         if !KNOWN_CAPABILITIES.contains(&c.id.as_str()) {
-            return Err(ClaimError::invalid(
+            return Err(ClaimError::coded(
+                "UNKNOWN_CAPABILITY",
                 format!("facility.capabilities[{k}].id"),
                 format!(
-                    "UNKNOWN_CAPABILITY: `{}` is not a capability santei knows ({})",
+                    "`{}` is not a capability santei knows ({})",
                     strict::clip(&c.id),
                     KNOWN_CAPABILITIES.join(", ")
                 ),

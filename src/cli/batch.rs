@@ -5,7 +5,7 @@
 //! apart by content: a UKE starts with the record `IR,` (ASCII, so no decoding is needed to
 //! see it), JSON with `{`. Output (`-` = standard output) is JSON lines, one per input claim, in
 //! input order:
-//! - JSON lines: `{"line": N, "result": {…Outcome…}}` or `{"line": N, "error": {"path", "message"}}`
+//! - JSON lines: `{"line": N, "result": {…Outcome…}}` or `{"line": N, "error": {"path", "message", "code"?}}` (`code`: the claim error's stable code, docs/diagnostics.md)
 //!   (N is the 1-based line number; blank lines are skipped);
 //! - UKE: `{"receipt": order, "record": RE record number, "result": …, "unpriced": […],
 //!   "assumptions": […], "comparison": {…}}` or `{"receipt": …, "record": …, "error": …}`; an
@@ -240,11 +240,14 @@ impl Source {
     }
 }
 
-/// The `{"path", "message"}` of an error record.
+/// The `{"path", "message", "code"?}` of an error record (`code`: the claim error's stable
+/// code, docs/diagnostics.md).
 #[derive(Serialize)]
 pub struct ErrorRec {
     pub path: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl ErrorRec {
@@ -253,12 +256,14 @@ impl ErrorRec {
         ErrorRec {
             path: String::new(),
             message: format!("the line is longer than {MAX_LINE} bytes (the largest claim santei reads); skipped"),
+            code: Some("LINE_TOO_LONG"),
         }
     }
     pub fn claim(e: &engine::ClaimError) -> ErrorRec {
         ErrorRec {
             path: e.path().to_string(),
             message: e.message().to_string(),
+            code: Some(e.code()),
         }
     }
     pub fn uke(e: &uke::UkeError) -> ErrorRec {
@@ -272,12 +277,14 @@ impl ErrorRec {
         ErrorRec {
             path,
             message: e.kind().to_string(),
+            code: None,
         }
     }
     pub fn convert(e: &uke::claim::ConvertError) -> ErrorRec {
         ErrorRec {
             path: e.path.clone(),
             message: e.message.clone(),
+            code: None,
         }
     }
 }
@@ -383,6 +390,7 @@ impl Job<'_> {
             return Some(ErrorRec {
                 path: d.path,
                 message: format!("{}: {}", d.code, d.message),
+                code: None,
             });
         }
         done.revision = Some(d.message);
@@ -709,6 +717,7 @@ pub fn run(a: BatchArgs) -> i32 {
                     error: Some(ErrorRec {
                         path: "GO".into(),
                         message: issues.join("; "),
+                        code: None,
                     }),
                 },
             );
