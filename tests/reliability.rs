@@ -462,3 +462,14 @@ fn fuzz_reproducers_are_errors_not_totals() {
     }
     assert_eq!(n, 13);
 }
+
+/// Finding 3: an error never echoes more than ~200 characters of the input (a 10,000-character
+/// `time` was quoted whole).
+#[test]
+fn a_long_bad_value_is_quoted_clipped() {
+    let err = calc_err(&with(|c| {
+        c["visits"][0]["time"] = serde_json::json!("9".repeat(10_000))
+    }));
+    assert!(err.starts_with("visits[0].time: `9999"), "{}", &err[..80]);
+    assert!(err.chars().count() < 300, "{} characters", err.chars().count());
+}

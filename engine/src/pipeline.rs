@@ -99,7 +99,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
             if calendar::parse_hhmm(t).is_none() {
                 return Err(ClaimError::invalid(
                     format!("facility.hours[{i}].{name}"),
-                    format!("`{t}` is not a time HH:MM"),
+                    format!("`{}` is not a time HH:MM", strict::clip(t)),
                 ));
             }
         }
@@ -190,7 +190,7 @@ fn validate<'m>(set: &'m MasterSet, claim: &Claim) -> Result<Vec<Vec<ParsedItem<
             if calendar::parse_hhmm(t).is_none_or(|m| m >= 24 * 60) {
                 return Err(ClaimError::invalid(
                     format!("{}.time", vp()),
-                    format!("`{t}` is not a time HH:MM (00:00–23:59)"),
+                    format!("`{}` is not a time HH:MM (00:00–23:59)", strict::clip(t)),
                 ));
             }
         }

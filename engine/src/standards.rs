@@ -39,8 +39,10 @@ fn parse(text: &'static str) -> Vec<Entry> {
                 f.next().unwrap_or(""),
             );
             Entry {
-                // The table is checked by a unit test: a code that does not parse is a bug there.
-                code: code.parse().ok(),
+                // Empty = name-only. A non-empty code that does not parse would silently turn
+                // the row into a name-only one: `the_table_parses_and_names_are_unique` checks
+                // every non-empty code parses (see `raw_codes`).
+                code: code.trim().parse().ok(),
                 name,
                 aliases: aliases.split('|').filter(|a| !a.is_empty()).collect(),
                 source,
@@ -141,8 +143,20 @@ pub fn resolve(claim: &Claim, master_codes: &FxHashSet<u16>) -> Result<Vec<Held>
 mod tests {
     use super::*;
 
+    /// The first column of every data row, as written.
+    fn raw_codes() -> Vec<&'static str> {
+        include_str!("../data/standards.csv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("code,") && !l.trim().is_empty())
+            .map(|l| l.split(',').next().unwrap_or(""))
+            .collect()
+    }
+
     #[test]
     fn the_table_parses_and_names_are_unique() {
+        for (raw, e) in raw_codes().iter().zip(TABLE.iter()) {
+            assert_eq!(raw.trim().is_empty(), e.code.is_none(), "code `{raw}` of {}", e.name);
+        }
         assert!(TABLE.len() >= 20);
         let mut names = FxHashSet::default();
         for e in TABLE.iter() {
