@@ -178,7 +178,7 @@ fn compare(o: &Outcome, e: &Expected) -> Vec<String> {
     let mut got: Vec<(String, String, i64, u32)> = o
         .lines
         .iter()
-        .map(|l| (l.date.to_string(), l.code.clone(), l.points, l.count))
+        .map(|l| (l.date.to_string(), l.code.to_string(), l.points, l.count))
         .collect();
     let mut want = e.lines.clone();
     got.sort();
@@ -188,8 +188,8 @@ fn compare(o: &Outcome, e: &Expected) -> Vec<String> {
         let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
         diffs.push(format!("lines differ: missing {missing:?}, unexpected {extra:?}"));
     }
-    let mut got_removed: Vec<&str> = o.removed.iter().map(|r| r.code.as_str()).collect();
-    let mut want_removed: Vec<&str> = e.removed.iter().map(String::as_str).collect();
+    let mut got_removed: Vec<String> = o.removed.iter().map(|r| r.code.to_string()).collect();
+    let mut want_removed: Vec<String> = e.removed.clone();
     got_removed.sort();
     want_removed.sort();
     if got_removed != want_removed {

@@ -48,7 +48,7 @@ fn override_switches_off_a_haihan_pair() {
 
     // Official table only: ウイルス疾患指導料１ (billed second) is removed, citing line 459 or 213.
     let official = outcome(&tmp);
-    let removed: Vec<&str> = official.removed.iter().map(|r| r.code.as_str()).collect();
+    let removed: Vec<String> = official.removed.iter().map(|r| r.code.to_string()).collect();
     assert_eq!(removed, ["113000310"]);
     let why = official.removed[0].reason.detail.as_deref().unwrap_or("");
     assert!(
@@ -71,8 +71,8 @@ fn override_switches_off_a_haihan_pair() {
     std::fs::write(tmp.join("override_03-2背反テーブル2.csv"), &out).unwrap();
     let overridden = outcome(&tmp);
     assert!(overridden.removed.is_empty(), "{:?}", overridden.removed);
-    let billed: Vec<&str> = overridden.lines.iter().map(|l| l.code.as_str()).collect();
-    assert!(billed.contains(&"113000310"), "{billed:?}");
+    let billed: Vec<String> = overridden.lines.iter().map(|l| l.code.to_string()).collect();
+    assert!(billed.iter().any(|c| c == "113000310"), "{billed:?}");
     let extra = overridden.lines.iter().find(|l| l.code == "113000310").unwrap();
     assert_eq!(overridden.total_points, 375 + extra.points * extra.count as i64);
     let _ = std::fs::remove_dir_all(&tmp);

@@ -25,12 +25,53 @@ pub struct Billed {
     pub count: u32,
 }
 
+/// What every stage reads: the claim, its validated items, the master set and its indexes, the
+/// patient's history and the resolved 施設基準.
 pub struct Ctx<'c> {
     pub claim: &'c Claim,
+    pub set: &'c masters::MasterSet,
+    pub index: &'c crate::Index,
     /// History lines (parsed codes), sorted by date.
     pub history: Vec<Billed>,
     /// `facility.standards[]`, resolved to codes ([`crate::standards`]).
     pub standards: Vec<crate::standards::Held>,
+    /// The validated items of each visit (`items[visit]`).
+    pub items: Vec<Vec<crate::validate::ParsedItem<'c>>>,
+}
+
+/// The state of one visit while its stages run (`pipeline::run` sequences them).
+pub struct VisitState<'c> {
+    pub i: usize,
+    pub date: NaiveDate,
+    /// Listed items a stage has taken (by item index).
+    pub consumed: Vec<bool>,
+    /// The base fee kind (rules::kihon), `None` on a visit without one.
+    pub kind: Option<crate::rules::kihon::BaseKind>,
+    /// The base fee was listed.
+    pub explicit_base: bool,
+    pub base_row: Option<&'c masters::Version<masters::Procedure>>,
+    /// A listed 小児科外来診療料 / 小児かかりつけ診療料 that includes the base fee.
+    pub bundle: bool,
+    /// The time class (rules::jikan) and why.
+    pub class: crate::rules::jikan::Class,
+    pub class_why: String,
+    /// The 注加算 decisions (rules::chu_kasan), reconciled after the DX family.
+    pub decisions: Vec<crate::rules::chu_kasan::Decision<'c>>,
+}
+
+impl VisitState<'_> {
+    /// The JSON path of the visit.
+    pub fn path(&self) -> String {
+        format!("visits[{}]", self.i)
+    }
+    /// The JSON path of one of its items.
+    pub fn item_path(&self, j: usize) -> String {
+        format!("visits[{}].items[{j}]", self.i)
+    }
+    /// Where one of its items is.
+    pub fn at(&self, j: usize) -> crate::ledger::At {
+        crate::ledger::At::item(self.i, j)
+    }
 }
 
 impl<'c> Ctx<'c> {

@@ -88,85 +88,25 @@ pub struct Lenient {
     pub dropped: Vec<Dropped>,
 }
 
-/// `visits[i].items[j].code` → (i, j).
-fn item_code_path(p: &str) -> Option<(usize, usize)> {
-    let rest = p.strip_prefix("visits[")?;
-    let (i, rest) = rest.split_once("].items[")?;
-    let (j, rest) = rest.split_once(']')?;
-    (rest == ".code").then_some(())?;
-    Some((i.parse().ok()?, j.parse().ok()?))
-}
-
-/// Rewrites `visits[i].items[j]…` with the caller's item index.
-fn remap_path(p: &mut String, orig: &[Vec<usize>]) {
-    let Some(rest) = p.strip_prefix("visits[") else {
-        return;
-    };
-    let Some((i, rest)) = rest.split_once("].items[") else {
-        return;
-    };
-    let Some((j, tail)) = rest.split_once(']') else {
-        return;
-    };
-    let (Ok(i), Ok(j)) = (i.parse::<usize>(), j.parse::<usize>()) else {
-        return;
-    };
-    if let Some(o) = orig.get(i).and_then(|v| v.get(j)) {
-        *p = format!("visits[{i}].items[{o}]{tail}");
-    }
-}
-
 /// Computes `claim`, leaving out (and reporting) every listed item whose code the engine rejects
-/// (unknown, no version valid on the visit date, 経過措置 ended). Any other claim error is
-/// returned as is.
+/// (unknown, no version valid on the visit date, 経過措置 ended: [`crate::ErrorKind::is_item_code`]).
+/// Any other claim error is returned as is. One pass: validation leaves such items out and the
+/// pipeline runs once; items keep their indices, so every path names the caller's item.
 pub fn calculate_lenient(engine: &Engine, claim: &Claim, opts: Options) -> Result<Lenient, ClaimError> {
-    let mut work: Option<Claim> = None;
-    let mut orig: Vec<Vec<usize>> = claim.visits.iter().map(|v| (0..v.items.len()).collect()).collect();
-    let mut dropped = Vec::new();
-    loop {
-        let c = work.as_ref().unwrap_or(claim);
-        match engine.calculate_with(c, opts) {
-            Ok(mut outcome) => {
-                if !dropped.is_empty() {
-                    for l in &mut outcome.lines {
-                        if let Some(p) = l.path.as_mut() {
-                            remap_path(p, &orig);
-                        }
-                    }
-                    for r in &mut outcome.removed {
-                        if let Some(p) = r.path.as_mut() {
-                            remap_path(p, &orig);
-                        }
-                    }
-                    for d in &mut outcome.diagnostics {
-                        remap_path(&mut d.path, &orig);
-                    }
-                }
-                dropped.sort_by_key(|d: &Dropped| (d.visit, d.item));
-                return Ok(Lenient { outcome, dropped });
-            }
-            Err(e @ ClaimError::Invalid { .. }) => {
-                let Some((i, j)) = item_code_path(e.path()) else {
-                    return Err(e);
-                };
-                let w = work.get_or_insert_with(|| claim.clone());
-                if i >= w.visits.len() || j >= w.visits[i].items.len() {
-                    return Err(e);
-                }
-                let item = w.visits[i].items.remove(j);
-                let o = orig[i].remove(j);
-                dropped.push(Dropped {
-                    visit: i,
-                    item: o,
-                    date: w.visits[i].date,
-                    code: item.code,
-                    path: format!("visits[{i}].items[{o}]"),
-                    message: e.message().to_string(),
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let (outcome, left_out) = engine.calculate_lenient_parts(claim, opts)?;
+    let mut dropped: Vec<Dropped> = left_out
+        .into_iter()
+        .map(|l| Dropped {
+            visit: l.visit,
+            item: l.item,
+            date: claim.visits[l.visit].date,
+            code: claim.visits[l.visit].items[l.item].code.clone(),
+            path: format!("visits[{}].items[{}]", l.visit, l.item),
+            message: l.error.message().to_string(),
+        })
+        .collect();
+    dropped.sort_by_key(|d: &Dropped| (d.visit, d.item));
+    Ok(Lenient { outcome, dropped })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,14 +301,14 @@ impl ClaimDiff {
     }
 }
 
-type Key<'a> = (usize, &'a str, usize);
+type Key = (usize, Code, usize);
 
-fn keyed(lines: &[Line]) -> BTreeMap<Key<'_>, &Line> {
-    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
+fn keyed(lines: &[Line]) -> BTreeMap<Key, &Line> {
+    let mut seen: HashMap<(usize, Code), usize> = HashMap::new();
     let mut out = BTreeMap::new();
     for l in lines {
-        let n = seen.entry((l.visit, l.code.as_str())).or_default();
-        out.insert((l.visit, l.code.as_str(), *n), l);
+        let n = seen.entry((l.visit, l.code)).or_default();
+        out.insert((l.visit, l.code, *n), l);
         *n += 1;
     }
     out
@@ -378,14 +318,12 @@ fn visit_dates(o: &Outcome) -> HashMap<usize, NaiveDate> {
     o.lines.iter().map(|l| (l.visit, l.date)).collect()
 }
 
-fn row(set: &MasterSet, code: &str, d: NaiveDate) -> Option<MasterRow> {
-    let c = Code::parse(code)?;
+fn row(set: &MasterSet, c: Code, d: NaiveDate) -> Option<MasterRow> {
     set.lookup_any(c, d).map(|v| MasterRow::of(set, v))
 }
 
 /// The last version of `code` that starts on or before `d` (else the first one).
-fn last_before(set: &MasterSet, code: &str, d: NaiveDate) -> Option<MasterRow> {
-    let c = Code::parse(code)?;
+fn last_before(set: &MasterSet, c: Code, d: NaiveDate) -> Option<MasterRow> {
     let h = set.history_any(c);
     h.iter()
         .rev()
@@ -394,7 +332,7 @@ fn last_before(set: &MasterSet, code: &str, d: NaiveDate) -> Option<MasterRow> {
         .map(|v| MasterRow::of(set, *v))
 }
 
-fn removed_on<'o>(o: &'o Outcome, code: &str, d: NaiveDate) -> Option<&'o Removed> {
+fn removed_on(o: &Outcome, code: Code, d: NaiveDate) -> Option<&Removed> {
     o.removed.iter().find(|r| r.code == code && r.date == d)
 }
 
@@ -408,11 +346,11 @@ fn row_causes(
     old_o: &Outcome,
     new_o: &Outcome,
 ) -> Vec<Cause> {
-    let mut codes = vec![new.code.as_str()];
+    let mut codes = vec![new.code];
     if let Some(rp) = new.rp.as_deref() {
         for l in new_o.lines.iter().chain(old_o.lines.iter()) {
-            if l.visit == new.visit && l.rp.as_deref() == Some(rp) && !codes.contains(&l.code.as_str()) {
-                codes.push(l.code.as_str());
+            if l.visit == new.visit && l.rp.as_deref() == Some(rp) && !codes.contains(&l.code) {
+                codes.push(l.code);
             }
         }
     }
@@ -460,7 +398,7 @@ pub fn diff_dated(
     old_dates.extend(old_visits.iter().copied().enumerate());
     new_dates.extend(new_visits.iter().copied().enumerate());
     let mut changes = Vec::new();
-    let mut keys: Vec<Key<'_>> = ok.keys().chain(nk.keys()).copied().collect();
+    let mut keys: Vec<Key> = ok.keys().chain(nk.keys()).copied().collect();
     keys.sort();
     keys.dedup();
     for k in keys {
@@ -489,7 +427,7 @@ pub fn diff_dated(
                 changes.push(LineChange {
                     change: Change::Changed,
                     visit: k.0,
-                    code: b.code.clone(),
+                    code: b.code.to_string(),
                     name: b.name.to_string(),
                     section: b.section.to_string(),
                     delta: sb.amount() - sa.amount(),
@@ -501,13 +439,13 @@ pub fn diff_dated(
             (Some(a), None) => {
                 let nd = new_dates.get(&a.visit).copied().unwrap_or(a.date);
                 let mut causes = Vec::new();
-                if Code::parse(&a.code).is_some_and(|c| new_set.lookup_any(c, nd).is_none()) {
+                if new_set.lookup_any(a.code, nd).is_none() {
                     causes.push(Cause::CodeAbolished {
-                        last: last_before(new_set, &a.code, nd),
+                        last: last_before(new_set, a.code, nd),
                         date: nd,
                     });
                 }
-                if let Some(r) = removed_on(new, &a.code, nd) {
+                if let Some(r) = removed_on(new, a.code, nd) {
                     causes.push(Cause::Removed {
                         side: Side::New,
                         rule: r.reason.rule.to_string(),
@@ -529,7 +467,7 @@ pub fn diff_dated(
                 changes.push(LineChange {
                     change: Change::Disappeared,
                     visit: k.0,
-                    code: a.code.clone(),
+                    code: a.code.to_string(),
                     name: a.name.to_string(),
                     section: a.section.to_string(),
                     delta: -sa.amount(),
@@ -541,13 +479,13 @@ pub fn diff_dated(
             (None, Some(b)) => {
                 let od = old_dates.get(&b.visit).copied().unwrap_or(b.date);
                 let mut causes = Vec::new();
-                if Code::parse(&b.code).is_some_and(|c| old_set.lookup_any(c, od).is_none()) {
+                if old_set.lookup_any(b.code, od).is_none() {
                     causes.push(Cause::CodeNew {
-                        first: row(new_set, &b.code, b.date),
+                        first: row(new_set, b.code, b.date),
                         date: od,
                     });
                 }
-                if let Some(r) = removed_on(old, &b.code, od) {
+                if let Some(r) = removed_on(old, b.code, od) {
                     causes.push(Cause::Removed {
                         side: Side::Old,
                         rule: r.reason.rule.to_string(),
@@ -569,7 +507,7 @@ pub fn diff_dated(
                 changes.push(LineChange {
                     change: Change::Appeared,
                     visit: k.0,
-                    code: b.code.clone(),
+                    code: b.code.to_string(),
                     name: b.name.to_string(),
                     section: b.section.to_string(),
                     delta: sb.amount(),
@@ -740,14 +678,5 @@ mod tests {
         assert_eq!(add_months(d(2021, 10, 15), 33), d(2024, 7, 15));
         assert_eq!(add_months(d(2024, 3, 31), -1), d(2024, 2, 29));
         assert_eq!(months_between(d(2021, 10, 5), d(2024, 7, 1)), 33);
-    }
-
-    #[test]
-    fn paths() {
-        assert_eq!(item_code_path("visits[2].items[13].code"), Some((2, 13)));
-        assert_eq!(item_code_path("visits[2].items[13].quantity"), None);
-        let mut p = "visits[0].items[1].quantity".to_string();
-        remap_path(&mut p, &[vec![0, 3]]);
-        assert_eq!(p, "visits[0].items[3].quantity");
     }
 }

@@ -15,11 +15,13 @@ mod burden;
 pub mod calendar;
 pub mod claim;
 mod context;
+mod ledger;
 pub mod outcome;
 mod pipeline;
 pub mod rules;
 pub mod standards;
 pub mod strict;
+mod validate;
 
 pub use claim::{parse_claim, Claim};
 pub use outcome::{Diagnostic, Level, Line, Origin, Outcome, Reason, Removed};
@@ -28,9 +30,52 @@ use masters::{Code, MasterSet};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// What kind of problem a [`ClaimError`] is: fronts (batch, the C ABI, the lenient UKE
+/// recalculation) branch on this, never on messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Not a claim document of the documented shape (`CLAIM_JSON`).
+    Json,
+    /// A value outside its bounds or an impossible fact (`INVALID_CLAIM`).
+    Invalid,
+    /// A listed item's code is not a master code or not in the set (`INVALID_CLAIM`).
+    UnknownCode,
+    /// A listed item's code has no version valid on the visit date (`INVALID_CLAIM`).
+    NoVersionOnDate,
+    /// A listed drug / material whose 経過措置 ended before the visit (`INVALID_CLAIM`).
+    TransitionEnded,
+    /// A 届出 施設基準 that does not resolve (`UNKNOWN_STANDARD`).
+    UnknownStandard,
+    /// A capability santei does not know (`UNKNOWN_CAPABILITY`).
+    UnknownCapability,
+}
+
+impl ErrorKind {
+    /// The stable code (docs/diagnostics.md).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Json => "CLAIM_JSON",
+            ErrorKind::Invalid | ErrorKind::UnknownCode | ErrorKind::NoVersionOnDate | ErrorKind::TransitionEnded => {
+                "INVALID_CLAIM"
+            }
+            ErrorKind::UnknownStandard => "UNKNOWN_STANDARD",
+            ErrorKind::UnknownCapability => "UNKNOWN_CAPABILITY",
+        }
+    }
+    /// Whether the error is about one listed item's code (the lenient recalculation leaves such
+    /// an item out and computes the rest).
+    pub fn is_item_code(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::UnknownCode | ErrorKind::NoVersionOnDate | ErrorKind::TransitionEnded
+        )
+    }
+}
+
 /// A claim that cannot be computed: bad JSON, an unknown field, an unknown code, a code not
 /// valid on its date, impossible dates or times. Always names the JSON path, and carries a
-/// stable [`ClaimError::code`] so that fronts (batch records, the C ABI) never parse messages.
+/// typed [`ErrorKind`] with a stable [`ClaimError::code`] so that fronts (batch records, the C
+/// ABI) never parse messages.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimError {
     #[error("{}: {message}", if path.is_empty() { "(claim)" } else { path.as_str() })]
@@ -39,8 +84,7 @@ pub enum ClaimError {
     Invalid {
         path: String,
         message: String,
-        /// `INVALID_CLAIM`, or a specific code (`UNKNOWN_STANDARD`, `UNKNOWN_CAPABILITY`).
-        code: &'static str,
+        kind: ErrorKind,
     },
 }
 
@@ -55,31 +99,39 @@ impl ClaimError {
             ClaimError::Json { message, .. } | ClaimError::Invalid { message, .. } => message,
         }
     }
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ClaimError::Json { .. } => ErrorKind::Json,
+            ClaimError::Invalid { kind, .. } => *kind,
+        }
+    }
     /// The stable code of the error: `CLAIM_JSON` (not a claim document of the documented
     /// shape), `INVALID_CLAIM`, `UNKNOWN_STANDARD`, `UNKNOWN_CAPABILITY` (docs/diagnostics.md).
     pub fn code(&self) -> &'static str {
-        match self {
-            ClaimError::Json { .. } => "CLAIM_JSON",
-            ClaimError::Invalid { code, .. } => code,
-        }
+        self.kind().code()
     }
-    /// An error with a specific code; the message starts with the code for people reading it.
-    pub(crate) fn coded(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error with a specific kind whose code is not `INVALID_CLAIM`; the message starts with
+    /// the code for people reading it.
+    pub(crate) fn coded(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
         ClaimError::Invalid {
             path: path.into(),
-            message: format!("{code}: {}", message.into()),
-            code,
+            message: format!("{}: {}", kind.code(), message.into()),
+            kind,
         }
     }
     /// A 届出 施設基準 given by a name or code santei cannot resolve (`UNKNOWN_STANDARD`).
     pub(crate) fn unknown_standard(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ClaimError::coded("UNKNOWN_STANDARD", path, message)
+        ClaimError::coded(ErrorKind::UnknownStandard, path, message)
     }
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ClaimError::of(ErrorKind::Invalid, path, message)
+    }
+    /// An `INVALID_CLAIM` error of a specific kind (the message as is).
+    pub(crate) fn of(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
         ClaimError::Invalid {
             path: path.into(),
             message: message.into(),
-            code: "INVALID_CLAIM",
+            kind,
         }
     }
 }
@@ -176,9 +228,21 @@ impl Engine {
 
     /// Computes one claim with options.
     pub fn calculate_with(&self, claim: &Claim, opts: Options) -> Result<Outcome, ClaimError> {
-        let mut outcome = pipeline::run(self, claim, opts)?;
+        let (mut outcome, _) = pipeline::run(self, claim, opts, false)?;
         burden::attach(claim, &mut outcome, opts)?;
         Ok(outcome)
+    }
+
+    /// [`Engine::calculate_with`] leaving out the items whose code cannot be priced on their
+    /// date (for [`diff::calculate_lenient`]).
+    pub(crate) fn calculate_lenient_parts(
+        &self,
+        claim: &Claim,
+        opts: Options,
+    ) -> Result<(Outcome, Vec<validate::LeftOut>), ClaimError> {
+        let (mut outcome, left_out) = pipeline::run(self, claim, opts, true)?;
+        burden::attach(claim, &mut outcome, opts)?;
+        Ok((outcome, left_out))
     }
 
     /// Parses and computes a claim given as JSON.

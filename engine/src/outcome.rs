@@ -1,7 +1,10 @@
 //! The result of one claim: billed lines, removed lines, diagnostics, provenance.
 //! JSON names are a fixed interface (`docs/claim-format.md`).
 
+pub use crate::rules::sections::Section;
+pub use crate::rules::RuleId;
 use chrono::NaiveDate;
+pub use masters::Code;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -34,8 +37,8 @@ pub struct MasterRowRef {
 /// Why a line is there (or was removed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reason {
-    /// Rule id, e.g. `A000`, `A000-chu-kasan`, `iryo-dx`, `F200`.
-    pub rule: Text,
+    /// Rule id from the catalogue (`rules::CATALOGUE`), e.g. `A000`, `chu-kasan`, `iryo-dx`, `F200`.
+    pub rule: RuleId,
     /// The 告示/通知 (or table) the rule implements.
     pub source: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,14 +52,15 @@ pub struct Reason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Line {
     pub date: NaiveDate,
-    pub code: String,
+    /// The 9-digit master code (written as a string).
+    pub code: Code,
     /// The master row's name (shared with the row, not copied).
     pub name: Arc<str>,
     /// Integer points of one unit.
     pub points: i64,
     pub count: u32,
-    /// 診療識別 (two digits).
-    pub section: Text,
+    /// 診療識別 (written as two digits).
+    pub section: Section,
     pub origin: Origin,
     pub reason: Reason,
     /// JSON path of the input item, for input lines.
@@ -73,7 +77,7 @@ pub struct Line {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Removed {
     pub date: NaiveDate,
-    pub code: String,
+    pub code: Code,
     pub name: Arc<str>,
     pub points: i64,
     pub count: u32,

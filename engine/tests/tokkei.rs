@@ -850,7 +850,7 @@ fn naifuku_half_yen_steps() {
     let pts: Vec<i64> = o
         .lines
         .iter()
-        .filter(|l| l.section == "21" && l.code.starts_with('6'))
+        .filter(|l| l.section == "21" && l.code.kind() == Some(masters::Kind::Y))
         .map(|l| l.points)
         .collect();
     assert_eq!(pts.iter().sum::<i64>(), 73, "{}", dump(&o));

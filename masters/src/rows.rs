@@ -59,6 +59,23 @@ impl fmt::Display for Code {
     }
 }
 
+/// A code equals its 9-digit text (for callers that hold codes as text).
+impl PartialEq<str> for Code {
+    fn eq(&self, o: &str) -> bool {
+        o.as_bytes() == self.digits()
+    }
+}
+impl PartialEq<&str> for Code {
+    fn eq(&self, o: &&str) -> bool {
+        o.as_bytes() == self.digits()
+    }
+}
+impl PartialEq<String> for Code {
+    fn eq(&self, o: &String) -> bool {
+        o.as_bytes() == self.digits()
+    }
+}
+
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -694,7 +711,7 @@ impl Comment {
         };
         let code = Kind::C.key(ctx, raw)?;
         let listed = f.str(23);
-        if !listed.is_empty() && listed != code.to_string() {
+        if !listed.is_empty() && code != listed {
             return Err(ctx.err(
                 &COLUMNS_C[22],
                 ErrorKind::Other(format!(

@@ -836,7 +836,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
         }
         for x in &d.removed {
             causes.push(UnitCause::Removed {
-                code: x.code.clone(),
+                code: x.code.to_string(),
                 rule: x.reason.rule.to_string(),
                 reason: x.reason.detail.clone().unwrap_or_default(),
             });
@@ -921,11 +921,11 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
             date: l.date,
             section: Some(l.section.to_string()),
             record: None,
-            codes: vec![l.code.clone()],
+            codes: vec![l.code.to_string()],
             recorded: 0,
             recalculated: amount,
             causes: vec![UnitCause::ExtraDerived {
-                code: l.code.clone(),
+                code: l.code.to_string(),
                 name: l.name.to_string(),
                 rule: l.reason.rule.to_string(),
                 source: l.reason.source.to_string(),

@@ -28,7 +28,11 @@
 use super::jikan::{self, Class};
 use super::kihon::BaseKind;
 use super::monthly;
+use crate::context::VisitState;
 use crate::context::{Billed, Ctx};
+use crate::ledger::Ledger;
+use crate::outcome::Origin;
+use crate::rules::{id, RuleId};
 use crate::Index;
 use chrono::NaiveDate;
 use masters::{AgeBound, Code, HospClinic, InOut, MasterSet, Procedure, Version};
@@ -53,7 +57,7 @@ pub struct Decision<'m> {
     /// Why (chosen: the trace; not chosen: the reason). Only written when the caller asks for an
     /// explanation of this code (tracing, or the code is listed in the claim).
     pub why: String,
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub source: &'static str,
     /// Not derived from the facts, but billable when the claim lists it and its 施設基準 and
     /// limits hold (patient-specific 加算, and 注加算 no rule derives).
@@ -69,7 +73,7 @@ pub struct Input<'a> {
     pub claim: &'a [Billed],
 }
 
-const RULE: &str = "chu-kasan";
+const RULE: RuleId = id::CHU_KASAN;
 
 /// 病院・診療所区分 (col 19) and 病床数区分 (col 71) against the facility.
 pub fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), String> {
@@ -270,7 +274,7 @@ pub fn derive<'m>(
                             "{}: already billed this month ({} on {}): 月1回",
                             fam.name, b.code, b.date
                         ),
-                        rule: "monthly",
+                        rule: id::MONTHLY,
                         source: fam.source,
                         listable: false,
                     });
@@ -361,7 +365,7 @@ pub fn derive<'m>(
             v,
             chosen,
             why,
-            rule: "chu-kasan-time-age",
+            rule: id::CHU_KASAN_TIME_AGE,
             source: "R6告示 A000注6–9, A001注4–7, A002注6–9",
             listable: false,
         });
@@ -382,4 +386,104 @@ pub fn derive<'m>(
         }
     }
     out
+}
+/// The 注加算 stage, first half: the decisions for the visit's base fee (before the DX family).
+pub fn derive_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>) {
+    let (Some(k), Some(row)) = (vs.kind, vs.base_row) else {
+        return;
+    };
+    let inp = Input {
+        date: vs.date,
+        base: k,
+        base_row: row,
+        class: vs.class,
+        history: &ctx.history,
+        claim: &led.billed,
+    };
+    let items = &ctx.items[vs.i];
+    let listed = |c: Code| items.iter().any(|it| it.code == c);
+    vs.decisions = derive(ctx.set, ctx.index, ctx, &inp, led.trace, &listed);
+}
+
+/// The 注加算 stage, second half (after the DX family): each decision reconciled with the listed
+/// add-ons — a listed add-on the facts give is billed as input; a listable one is checked for its
+/// 施設基準 and 月1回; any other listed one is removed with the decision's reason.
+pub fn reconcile_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>) {
+    let (i, d) = (vs.i, vs.date);
+    let items = &ctx.items[i];
+    let decisions = std::mem::take(&mut vs.decisions);
+    // The time class's reasoning goes on the trace of the last time × age line.
+    let last_time_age = decisions
+        .iter()
+        .rposition(|dec| dec.chosen && dec.rule == id::CHU_KASAN_TIME_AGE);
+    for (k, dec) in decisions.iter().enumerate() {
+        let listed = items.iter().find(|it| !vs.consumed[it.idx] && it.code == dec.code);
+        if let Some(it) = listed {
+            vs.consumed[it.idx] = true;
+        }
+        let at = listed.map(|it| vs.at(it.idx));
+        let origin = if listed.is_some() {
+            Origin::Input
+        } else {
+            Origin::Derived
+        };
+        if dec.chosen {
+            let detail = led.detail(|| {
+                if Some(k) == last_time_age {
+                    format!("{}; {}", dec.why, vs.class_why)
+                } else {
+                    dec.why.clone()
+                }
+            });
+            led.bill_s(d, i, dec.v, 1, origin, dec.rule, dec.source, detail, at, None);
+        } else if listed.is_some() {
+            if dec.listable {
+                let p = &dec.v.row;
+                let stds_ok =
+                    p.facility_standards.is_empty() || p.facility_standards.iter().any(|s| ctx.has_standard(*s, d));
+                let month = monthly::family_of(dec.code.0).and_then(|f| {
+                    monthly::already_billed(f.codes, d, monthly::Window::Month, &ctx.history, &led.billed)
+                });
+                if !stds_ok {
+                    led.remove_s(
+                        d,
+                        dec.v,
+                        1,
+                        origin,
+                        dec.rule,
+                        dec.source,
+                        format!("no 届出 of 施設基準 {:?} on {d}", p.facility_standards),
+                        at,
+                    );
+                } else if let Some(b) = month {
+                    led.remove_s(
+                        d,
+                        dec.v,
+                        1,
+                        origin,
+                        id::MONTHLY,
+                        dec.source,
+                        format!("already billed this month ({} on {}): 月1回", b.code, b.date),
+                        at,
+                    );
+                } else {
+                    let detail = led.detail(|| "listed; 施設基準 and limits checked".to_string());
+                    led.bill_s(
+                        d,
+                        i,
+                        dec.v,
+                        1,
+                        origin,
+                        id::CHU_KASAN_LISTED,
+                        dec.source,
+                        detail,
+                        at,
+                        None,
+                    );
+                }
+            } else {
+                led.remove_s(d, dec.v, 1, origin, dec.rule, dec.source, dec.why.clone(), at);
+            }
+        }
+    }
 }

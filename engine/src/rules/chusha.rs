@@ -37,6 +37,31 @@ pub fn tsusoku_blocked(code: u32, has_narcotic: bool, has_biological: bool) -> O
     }
 }
 
+/// The family checks of a listed 注射 row: G004 once a day (over the three 手技 rows: the 告示's
+/// 「１日につき」 covers the family, which no per-code 05 row expresses) and the 通則 加算 that need
+/// a matching drug.
+pub fn listed_check(
+    led: &crate::ledger::Ledger<'_>,
+    d: chrono::NaiveDate,
+    p: &masters::Procedure,
+    facts: &crate::rules::items::ItemFacts<'_>,
+) -> Option<crate::rules::Blocked> {
+    use crate::rules::{id, Blocked};
+    let code = p.code.0;
+    if TENTEKI.contains(&code) {
+        if let Some(b) = led.billed.iter().find(|b| b.date == d && TENTEKI.contains(&b.code.0)) {
+            return Some(Blocked::new(
+                id::G004,
+                "R6告示 G004 点滴注射 (1日につき)",
+                format!("点滴注射 already billed on {} ({})", b.date, b.code),
+            ));
+        }
+    }
+    let narcotic = facts.inj_drugs.iter().any(|y| y.narcotic_kind == 1);
+    let bio = facts.inj_drugs.iter().any(|y| y.biological == 1);
+    tsusoku_blocked(code, narcotic, bio).map(|why| Blocked::new(id::G_TSUSOKU, "R6告示 第6部 通則", why))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,3 +34,95 @@ pub fn blocked(
     }
     blocking_item.map(|i| format!("{i} on the same day excludes 外来管理加算 (外来管理加算区分 1; R6施設告示 第三 四)"))
 }
+
+/// The 外来管理加算 stage: on `management: true` or a listed 加算 code, bill the row whose
+/// 外来管理加算区分 (col 56) is 2 unless [`blocked`] says why not.
+pub fn stage<'c>(
+    ctx: &'c crate::context::Ctx<'c>,
+    led: &mut crate::ledger::Ledger<'c>,
+    vs: &mut crate::context::VisitState<'c>,
+    same_day: &[usize],
+) {
+    use crate::ledger::At;
+    use crate::outcome::Origin;
+    use crate::rules::id;
+    use crate::rules::kihon::{is_base_row, BaseKind};
+    use masters::AnyVersion;
+    let (i, d) = (vs.i, vs.date);
+    let v = &ctx.claim.visits[i];
+    let set = ctx.set;
+    let Some(gk) = ctx.index.gairai_kanri_kasan.iter().find_map(|c| set.s.lookup(*c, d)) else {
+        return;
+    };
+    let listed = ctx.items[i]
+        .iter()
+        .find(|it| !vs.consumed[it.idx] && it.code == gk.row.code);
+    if let Some(it) = listed {
+        vs.consumed[it.idx] = true;
+    }
+    if !(v.management || listed.is_some()) {
+        return;
+    }
+    let blocking = same_day
+        .iter()
+        .flat_map(|&j| ctx.items[j].iter())
+        .find_map(|it| match it.v {
+            AnyVersion::S(s) if s.row.gairai_kanri == 1 && !is_base_row(&s.row) => {
+                Some(format!("{} {}", s.row.code, s.row.name))
+            }
+            _ => None,
+        });
+    let kind = vs.kind;
+    let revisit = kind.is_some_and(|k| {
+        matches!(
+            k,
+            BaseKind::Revisit
+                | BaseKind::RevisitSameDay
+                | BaseKind::RevisitSecondDept
+                | BaseKind::Phone
+                | BaseKind::Gairai
+                | BaseKind::GairaiSameDay
+                | BaseKind::GairaiSecondDept
+        )
+    });
+    let why = blocked(
+        revisit,
+        kind == Some(BaseKind::Phone),
+        kind.is_some_and(|k| k.second_dept()),
+        vs.base_row.is_some_and(|b| b.row.gairai_kanri == 1),
+        blocking,
+    );
+    let at = Some(listed.map_or(At::VisitField(i, "management"), |it| vs.at(it.idx)));
+    let origin = if listed.is_some() {
+        Origin::Input
+    } else {
+        Origin::Derived
+    };
+    match why {
+        Some(why) => led.remove_s(
+            d,
+            gk,
+            1,
+            origin,
+            id::GAIRAI_KANRI,
+            "R6告示 A001注8; R6施設告示 第三 四",
+            why,
+            at,
+        ),
+        None => {
+            let detail = led.detail(|| "management given; no excluding item on the day".to_string());
+            led.bill_s(
+                d,
+                i,
+                gk,
+                1,
+                origin,
+                id::GAIRAI_KANRI,
+                "R6告示 A001注8",
+                detail,
+                at,
+                None,
+            );
+        }
+    }
+}

@@ -30,8 +30,9 @@
 use masters::Procedure;
 
 /// B000 特定疾患療養管理料 (診療所 / 100床未満 / 100–200床, and the 情報通信機器 versions): 月2回.
+/// The 告示 counts the variants together (注1 「月２回に限り」 over the 区分); the limit itself is the
+/// 05 row of the listed code (113001810 月 2).
 pub const TOKUTEI_KANRI: &[u32] = &[113001810, 113001910, 113002010, 113034010, 113034110, 113034210];
-pub const TOKUTEI_KANRI_PER_MONTH: usize = 2;
 /// B011-3 薬剤情報提供料 (月1回) and its 手帳記載加算.
 pub const YAKUZAI_JOHO: u32 = 120002370;
 pub const TECHO_KASAN: u32 = 113701310;
@@ -59,6 +60,12 @@ impl PediatricBundle {
             Some(PediatricBundle::Kakaritsuke)
         } else {
             None
+        }
+    }
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            PediatricBundle::Gairai => "小児科外来診療料",
+            PediatricBundle::Kakaritsuke => "小児かかりつけ診療料",
         }
     }
     pub fn source(self) -> &'static str {
@@ -99,6 +106,106 @@ pub fn within_month_of_first(first: chrono::NaiveDate, d: chrono::NaiveDate) -> 
         .checked_add_months(chrono::Months::new(1))
         .unwrap_or(chrono::NaiveDate::MAX);
     first <= d && d < limit
+}
+
+/// The family checks of a listed 医学管理 row: B000 (主病, 05 月2回 over the variants, 初診月)
+/// and B011-3 (院外, 月1回 unless the prescription changed — the 05 row carries 特例条件 1 for it,
+/// so the condition is coded here from the 告示).
+pub fn listed_check<'c>(
+    ctx: &'c crate::context::Ctx<'c>,
+    led: &mut crate::ledger::Ledger<'c>,
+    i: usize,
+    p: &Procedure,
+    count: u32,
+) -> Option<crate::rules::Blocked> {
+    use crate::claim::Prescription;
+    use crate::outcome::Level;
+    use crate::rules::{id, limits, monthly, Blocked};
+    use std::collections::BTreeSet;
+    let v = &ctx.claim.visits[i];
+    let d = v.date;
+    let code = p.code.0;
+    let month = |codes: &[u32], led: &crate::ledger::Ledger<'c>| {
+        monthly::already_billed(codes, d, monthly::Window::Month, &ctx.history, &led.billed)
+    };
+    if TOKUTEI_KANRI.contains(&code) {
+        match ctx.claim.patient.tokutei_shikkan {
+            Some(false) => {
+                return Some(Blocked::new(
+                    id::B000,
+                    "R6告示 B000 (別表第一の疾患を主病とする患者)",
+                    "patient.tokutei_shikkan is false",
+                ))
+            }
+            None => led.diag(
+                Level::Info,
+                "TOKUTEI_SHIKKAN_UNKNOWN",
+                "特定疾患療養管理料 kept as listed: patient.tokutei_shikkan not given",
+                format!("visits[{i}]"),
+            ),
+            Some(true) => {}
+        }
+        if let Some(r) = limits::reached(
+            &ctx.set.tensuhyo,
+            p.code,
+            TOKUTEI_KANRI,
+            d,
+            count,
+            &ctx.history,
+            &led.billed,
+        ) {
+            return Some(Blocked::new(
+                id::B000,
+                "R6告示 B000 注1 (月2回); 05 算定回数テーブル",
+                r.message(),
+            ));
+        }
+        let first = ctx.history.iter().chain(led.billed.iter()).find(|b| {
+            ctx.set
+                .s
+                .lookup(b.code, b.date)
+                .is_some_and(|r| crate::rules::kihon::is_base_row(&r.row) && r.row.tbl_kubun == 0)
+                && within_month_of_first(b.date, d)
+        });
+        if let Some(f) = first {
+            return Some(Blocked::new(
+                id::B000,
+                "R6告示 B000 注2 (初診の日から1月以内は初診料に含まれる; M)",
+                format!("初診 {} on {}: within one month", f.code, f.date),
+            ));
+        }
+    }
+    if code == YAKUZAI_JOHO || code == TECHO_KASAN {
+        if v.prescription == Some(Prescription::Outside) {
+            return Some(Blocked::new(
+                id::B011_3,
+                "R6告示 B011-3 注3",
+                "処方箋を交付した患者: 算定しない",
+            ));
+        }
+        if code == YAKUZAI_JOHO {
+            if let Some(b) = month(&[code], led) {
+                let drugs = |j: usize| -> BTreeSet<masters::Code> {
+                    ctx.items[j]
+                        .iter()
+                        .filter(|x| matches!(x.v, masters::AnyVersion::Y(_)))
+                        .map(|x| x.code)
+                        .collect()
+                };
+                let earlier = led
+                    .lines
+                    .iter()
+                    .find(|l| l.code == b.code && l.date == b.date)
+                    .map(|l| l.visit);
+                match earlier {
+                    Some(j) if drugs(j) == drugs(i) => return Some(Blocked::new(id::B011_3, "R6告示 B011-3 注1 (月1回; 処方の内容に変更があった場合は、その都度)", format!("already billed on {} and the drugs did not change", b.date))),
+                    Some(_) => {}
+                    None => led.diag(Level::Warning, "MONTHLY_UNVERIFIED", format!("薬剤情報提供料 already in history on {}: kept (allowed again only when the prescription changed)", b.date), format!("visits[{i}]")),
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

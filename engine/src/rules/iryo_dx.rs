@@ -33,8 +33,14 @@
 //! cols 72–81 (施設基準コード: 4035), 12 (points), 87/88 (validity).
 
 use super::kihon::BaseKind;
+use super::monthly;
+use crate::context::VisitState;
 use crate::context::{month_key_minus, Billed, Ctx};
+use crate::ledger::Ledger;
+use crate::outcome::{Level, Origin};
+use crate::rules::{id, RuleId};
 use chrono::NaiveDate;
+use masters::{AnyVersion, Code};
 use rust_decimal::Decimal;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -200,7 +206,7 @@ pub enum Setting {
 #[derive(Clone, Debug)]
 pub struct Pick {
     pub code: u32,
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub source: &'static str,
     pub detail: String,
 }
@@ -208,7 +214,7 @@ pub struct Pick {
 /// A fact missing or a condition that a person should see.
 #[derive(Clone, Debug)]
 pub struct Note {
-    pub level: crate::outcome::Level,
+    pub level: Level,
     pub code: &'static str,
     pub message: String,
 }
@@ -280,7 +286,7 @@ fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
     };
     if !ctx.has_capability("online_eligibility", dt) {
         out.notes.push(Note {
-            level: crate::outcome::Level::Info,
+            level: Level::Info,
             code: "JOHO_NO_ONLINE_ELIGIBILITY",
             message: format!("{}: not derived — no `online_eligibility` capability on {dt}", p.name),
         });
@@ -305,7 +311,7 @@ fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         inp.claim,
     ) {
         out.notes.push(Note {
-            level: crate::outcome::Level::Info,
+            level: Level::Info,
             code: "MONTHLY_LIMIT",
             message: format!(
                 "{}: already billed this month ({} on {}): 月1回",
@@ -323,7 +329,7 @@ fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             inp.claim,
         ) {
             out.notes.push(Note {
-                level: crate::outcome::Level::Info,
+                level: Level::Info,
                 code: "THREE_MONTH_LIMIT",
                 message: format!("{}（再診）: billed on {} ({}): 3月に1回", p.name, b.date, b.code),
             });
@@ -332,7 +338,7 @@ fn joho(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
     }
     out.picks.push(Pick {
         code,
-        rule: "iryo-joho",
+        rule: id::IRYO_JOHO,
         source: p.source,
         detail: format!(
             "{} ({:?}{}): online_eligibility on {dt}; マイナ保険証 {}",
@@ -382,7 +388,7 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
     if !holds {
         if !stds.is_empty() {
             out.notes.push(Note {
-                level: crate::outcome::Level::Info,
+                level: Level::Info,
                 code: "DX_NO_STANDARD",
                 message: format!("医療ＤＸ推進体制整備加算: not derived — no 届出 of 施設基準 {stds:?} on {dt}"),
             });
@@ -397,7 +403,7 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
         inp.claim,
     ) {
         out.notes.push(Note {
-            level: crate::outcome::Level::Info,
+            level: Level::Info,
             code: "MONTHLY_LIMIT",
             message: format!(
                 "医療ＤＸ推進体制整備加算: already billed this month ({} on {}): 月1回",
@@ -409,7 +415,7 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
     if dt <= d(2024, 9, 30) {
         out.picks.push(Pick {
             code: table[0],
-            rule: "iryo-dx",
+            rule: id::IRYO_DX,
             source: SOURCE,
             detail: format!("{label}; 届出 {stds:?} on {dt}"),
         });
@@ -446,7 +452,7 @@ fn dx(ctx: &Ctx<'_>, inp: &Input<'_>, out: &mut Result) {
     };
     out.picks.push(Pick {
         code: table[tier],
-        rule: "iryo-dx",
+        rule: id::IRYO_DX,
         source: SOURCE,
         detail: format!(
             "{label}; rates {months} → best {rate}%; thresholds {}/{}/{}%{} for {}…{} → tier {} (of this table)",
@@ -476,7 +482,7 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         Setting::Saishin => DENSHI_SAISHIN,
         Setting::Gairai => {
             out.notes.push(Note {
-                level: crate::outcome::Level::Info,
+                level: Level::Info,
                 code: "DENSHI_GAIRAI_CODE_UNKNOWN",
                 message:
                     "電子的診療情報連携体制整備加算（外来診療料）: its master code is not known yet (L); not derived"
@@ -506,7 +512,7 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         crate::rules::monthly::already_billed(family, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim)
     {
         out.notes.push(Note {
-            level: crate::outcome::Level::Info,
+            level: Level::Info,
             code: "MONTHLY_LIMIT",
             message: format!(
                 "電子的診療情報連携体制整備加算: already billed this month ({} on {}): 月1回",
@@ -552,7 +558,7 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
     };
     out.picks.push(Pick {
         code,
-        rule: "denshi-renkei",
+        rule: id::DENSHI_RENKEI,
         source: SOURCE,
         detail: format!(
             "rates {months}; e_prescription {}, ehr_sharing {}",
@@ -560,4 +566,130 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             ctx.has_capability("ehr_sharing", dt)
         ),
     });
+}
+/// The DX family stage: the family's picks for the visit, reconciled with the listed family
+/// codes (a listed code wins, with a warning when it contradicts the facts; limits checked).
+pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>) {
+    let (i, d) = (vs.i, vs.date);
+    let v = &ctx.claim.visits[i];
+    let set = ctx.set;
+    let kind = vs.kind;
+    let mut dx = Result::default();
+    if let Some(k) = kind {
+        let standards_of = |code: u32| -> Vec<u16> {
+            set.s
+                .lookup(Code(code), d)
+                .map(|r| r.row.facility_standards.clone())
+                .unwrap_or_default()
+        };
+        let inp = Input {
+            date: d,
+            base: k,
+            myna: v.myna,
+            kanri: vs.bundle,
+            history: &ctx.history,
+            claim: &led.billed,
+            standards_of: &standards_of,
+        };
+        dx = derive(ctx, &inp);
+    }
+    for n in &dx.notes {
+        led.diag(n.level, n.code, n.message.clone(), vs.path());
+    }
+    // Listed family codes: explicit DX/医療情報 codes win (with a warning when they contradict).
+    for it in ctx.items[i].iter() {
+        if vs.consumed[it.idx] || !is_family(it.code.0) {
+            continue;
+        }
+        let AnyVersion::S(row) = it.v else { continue };
+        vs.consumed[it.idx] = true;
+        let at = Some(vs.at(it.idx));
+        let same = dx.picks.iter().position(|p| p.code == it.code.0);
+        let group = limit_group(it.code.0).unwrap_or(JOHO_CODES);
+        let in_group = |c: u32| group.contains(&c);
+        if kind.is_none_or(|k| k.second_dept() || k == BaseKind::Phone) {
+            led.remove_s(
+                d,
+                row,
+                1,
+                Origin::Input,
+                id::IRYO_DX,
+                "R6告示 A000注5, A001注3/注9",
+                "not on a ２科目 / 電話等再診 / no-base visit".into(),
+                at,
+            );
+            continue;
+        }
+        if same.is_none() {
+            if let Some(b) = monthly::already_billed(group, d, monthly::Window::Month, &ctx.history, &led.billed) {
+                led.remove_s(
+                    d,
+                    row,
+                    1,
+                    Origin::Input,
+                    id::MONTHLY,
+                    "R6告示 A000注15/16 (月1回)",
+                    format!("already billed this month ({} on {}): 月1回", b.code, b.date),
+                    at,
+                );
+                continue;
+            }
+            if JOHO_REVISIT_CODES.contains(&it.code.0) {
+                if let Some(b) = monthly::already_billed(
+                    JOHO_REVISIT_CODES,
+                    d,
+                    monthly::Window::ThreeMonths,
+                    &ctx.history,
+                    &led.billed,
+                ) {
+                    led.remove_s(
+                        d,
+                        row,
+                        1,
+                        Origin::Input,
+                        id::MONTHLY,
+                        "R6告示 A001注19, A002注10 (3月に1回)",
+                        format!("billed on {} ({}): 3月に1回", b.date, b.code),
+                        at,
+                    );
+                    continue;
+                }
+            }
+        }
+        let (detail, rule, source) = match same {
+            Some(p) => {
+                let p = dx.picks.remove(p);
+                (led.detail(|| p.detail.clone()), p.rule, p.source)
+            }
+            None => {
+                let facts: Vec<String> = dx
+                    .picks
+                    .iter()
+                    .filter(|p| in_group(p.code))
+                    .map(|p| p.code.to_string())
+                    .collect();
+                dx.picks.retain(|p| !in_group(p.code));
+                led.diag(
+                    Level::Warning,
+                    "DX_EXPLICIT_DIFFERS",
+                    format!(
+                        "listed {} ({}) differs from what the facts give ({}); billed as listed",
+                        it.code,
+                        row.row.name,
+                        if facts.is_empty() {
+                            "none".into()
+                        } else {
+                            facts.join(", ")
+                        }
+                    ),
+                    vs.item_path(it.idx),
+                );
+                (None, id::IRYO_DX_LISTED, "R6告示 A000注15/16; claim lists the code")
+            }
+        };
+        led.bill_s(d, i, row, 1, Origin::Input, rule, source, detail, at, None);
+    }
+    for p in std::mem::take(&mut dx.picks) {
+        led.bill_derived(d, i, p.code, p.rule, p.source, &p.detail);
+    }
 }

@@ -55,41 +55,41 @@ impl DrugRule {
 /// The 薬剤料 区分 a drug line is billed under, by the 診療識別 of its context: the rule id, its
 /// source and the rounding rule. 投薬 21–23 → F200, 注射 31–33 → G100 (15円以下 1点); 在宅 14 → C200,
 /// 処置 40 → J300, 手術 50 → K940, 検査 60 → D500, 画像 70 → E300 (15円以下 0点). R6告示 各部 薬剤料; H.
-pub fn drug_context(section: &str) -> (DrugRule, &'static str, &'static str) {
-    match section {
-        "21" | "22" | "23" => (
+pub fn drug_context(section: Section) -> (DrugRule, RuleId, &'static str) {
+    match section.number() {
+        21..=23 => (
             DrugRule::MinOne,
-            "F200",
+            id::F200,
             "R6告示 F200 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点",
         ),
-        "31" | "32" | "33" => (
+        31..=33 => (
             DrugRule::MinOne,
-            "G100",
+            id::G100,
             "R6告示 G100 薬剤: 15円以下 1点, 以降 10円又はその端数を増すごとに1点",
         ),
-        "14" => (
+        14 => (
             DrugRule::ZeroBelow15,
-            "C200",
+            id::C200,
             "R6告示 C200 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
         ),
-        "50" => (
+        50 => (
             DrugRule::ZeroBelow15,
-            "K940",
+            id::K940,
             "R6告示 K940 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
         ),
-        "60" => (
+        60 => (
             DrugRule::ZeroBelow15,
-            "D500",
+            id::D500,
             "R6告示 D500 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
         ),
-        "70" => (
+        70 => (
             DrugRule::ZeroBelow15,
-            "E300",
+            id::E300,
             "R6告示 E300 薬剤: 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
         ),
         _ => (
             DrugRule::ZeroBelow15,
-            "J300",
+            id::J300,
             "R6告示 J300 薬剤 (and H100/I100/L200 alike): 15円以下 算定しない, 以降 10円又はその端数ごとに1点",
         ),
     }
@@ -97,54 +97,54 @@ pub fn drug_context(section: &str) -> (DrugRule, &'static str, &'static str) {
 
 /// The 特定保険医療材料 区分 by the 診療識別 of its context (R6告示 B200, C300, D600, E401, F300, G200,
 /// J400, K950: 「材料価格を10円で除して得た点数」; H). フィルム (t codes 700…) under 画像 are E400.
-pub fn material_context(section: &str, code: u32) -> (&'static str, &'static str) {
-    if section == "70" && code / 1_000_000 == 700 {
+pub fn material_context(section: Section, code: u32) -> (RuleId, &'static str) {
+    if section == Section::GAZO && code / 1_000_000 == 700 {
         return (
-            "E400",
+            id::E400,
             "R6告示 E400 フィルム: 購入価格を10円で除して得た点数 (四捨五入; M)",
         );
     }
-    match section {
-        "13" => ("B200", "R6告示 B200: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "14" => ("C300", "R6告示 C300: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "21" | "22" | "23" | "24" | "25" => ("F300", "R6告示 F300: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "31" | "32" | "33" => ("G200", "R6告示 G200: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "40" => ("J400", "R6告示 J400: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "50" => ("K950", "R6告示 K950: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "60" => ("D600", "R6告示 D600: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        "70" => ("E401", "R6告示 E401: 材料価格を10円で除して得た点数 (四捨五入; M)"),
-        _ => ("material", "材料価格基準; 留意事項 (価格÷10円, 四捨五入; M)"),
+    match section.number() {
+        13 => (id::B200, "R6告示 B200: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        14 => (id::C300, "R6告示 C300: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        21..=25 => (id::F300, "R6告示 F300: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        31..=33 => (id::G200, "R6告示 G200: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        40 => (id::J400, "R6告示 J400: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        50 => (id::K950, "R6告示 K950: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        60 => (id::D600, "R6告示 D600: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        70 => (id::E401, "R6告示 E401: 材料価格を10円で除して得た点数 (四捨五入; M)"),
+        _ => (id::MATERIAL, "材料価格基準; 留意事項 (価格÷10円, 四捨五入; M)"),
     }
 }
 
 /// The rule family that owns a listed 診療行為 row, by its 区分 letter (cols 85/90–94): the
 /// row is priced from the master; the family's checks run in the pipeline.
-pub fn listed_rule(p: &masters::Procedure) -> (&'static str, &'static str) {
+pub fn listed_rule(p: &masters::Procedure) -> (RuleId, &'static str) {
     match p.tbl_alpha {
-        'B' => ("B-igaku", "R6告示 第2章第1部 医学管理等; points from the master row"),
+        'B' => (id::B_IGAKU, "R6告示 第2章第1部 医学管理等; points from the master row"),
         'C' => (
-            "C-zaitaku",
+            id::C_ZAITAKU,
             "R6告示 第2章第2部 在宅医療; points from the master row (unchecked)",
         ),
         'D' | 'N' => (
-            "D-kensa",
+            id::D_KENSA,
             "R6告示 第2章第3部 検査 / 第13部 病理; points from the master row",
         ),
         'E' => (
-            "E-gazo",
+            id::E_GAZO,
             "R6告示 第2章第4部 画像診断: 撮影・診断・加算 as listed; points from the master row",
         ),
         'G' => (
-            "G-chusha",
+            id::G_CHUSHA,
             "R6告示 第2章第6部 注射 第1節 注射料 (手技 by route); points from the master row",
         ),
-        'J' => ("J-shochi", "R6告示 第2章第9部 処置; points from the master row"),
+        'J' => (id::J_SHOCHI, "R6告示 第2章第9部 処置; points from the master row"),
         'K' | 'L' => (
-            "K-shujutsu",
+            id::K_SHUJUTSU,
             "R6告示 第2章第10部/第11部; points from the master row (unchecked)",
         ),
         _ => (
-            "unchecked",
+            id::UNCHECKED,
             "医科診療行為マスター (no rule family checks this item yet)",
         ),
     }
@@ -203,8 +203,486 @@ pub fn step_clamp(step: &masters::Step, q: Decimal) -> Option<Decimal> {
         .then(|| Decimal::from(step.upper))
 }
 
+// ---------------------------------------------------------------------------------------------
+// The listed-items stage
+// ---------------------------------------------------------------------------------------------
+
+use crate::context::{Ctx, VisitState};
+use crate::ledger::{At, Entry, Ledger};
+use crate::outcome::{Level, Origin};
+use crate::rules::igaku_kanri::PediatricBundle;
+use crate::rules::kihon::{age_fits, is_base_row};
+use crate::rules::sections::{section_of, Section};
+use crate::rules::{chusha, gairai_hokatsu, id, igaku_kanri, kensa, shochi, Blocked, RuleId};
+use crate::validate::ParsedItem;
+use masters::{AnyVersion, DosageForm, HospClinic, InOut, Procedure, Version};
+use std::collections::BTreeMap;
+
+/// What the listed-items stage leaves for the 投薬 stages.
+pub struct Listed<'c> {
+    /// Listed F-区分 rows (reconciled by the 投薬 family).
+    pub listed_f: Vec<&'c ParsedItem<'c>>,
+    /// Drugs by rp group (`#j` for a drug without one), in key order.
+    pub drug_groups: BTreeMap<String, Vec<&'c ParsedItem<'c>>>,
+    /// The section of each rp group's procedure, if it has one.
+    pub rp_section: BTreeMap<&'c str, Section>,
+    /// The pediatric bundle of the visit (everything else is included in it).
+    pub pediatric: Option<PediatricBundle>,
+}
+
+/// The visit facts the family checks of a listed row read.
+pub struct ItemFacts<'a> {
+    /// 処置乳幼児加算区分 of the listed 処置 that are billed.
+    pub shochi_bases: &'a [u8],
+    /// The visit's injection drugs.
+    pub inj_drugs: &'a [&'a masters::Drug],
+}
+
+/// The listed-items stage: every item no earlier stage took is checked against its master row
+/// (入外, 病院・診療所, 年齢), the visit's bundles (小児科外来診療料, 外来診療料) and its family's
+/// checks, then priced (きざみ値, 年齢加算, materials per 部, comments); drugs and F rows are left
+/// for the 投薬 stages.
+pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>) -> Listed<'c> {
+    let (i, d) = (vs.i, vs.date);
+    let v = &ctx.claim.visits[i];
+    let set = ctx.set;
+    let items: &'c [ParsedItem<'c>] = &ctx.items[i];
+    let has_base = vs.kind.is_some() || vs.explicit_base;
+    let mut rp_section: BTreeMap<&'c str, Section> = BTreeMap::new();
+    for it in items {
+        if let (AnyVersion::S(s), Some(rp)) = (it.v, v.items[it.idx].rp.as_deref()) {
+            if s.row.tbl_alpha != 'F' {
+                if let Some(sec) = section_of(s.row.sum_target_out) {
+                    rp_section.entry(rp).or_insert(sec);
+                }
+            }
+        }
+    }
+    // --- visit context: 外来診療料 bundle, pediatric bundle -----------------------------------
+    let gairai = led
+        .visit_lines()
+        .iter()
+        .any(|l| l.procedure().is_some_and(|r| is_base_row(r) && r.tbl_kubun == 2));
+    let gairai_bundle = gairai && gairai_hokatsu::gairai_bundle_enabled(set) && d >= gairai_hokatsu::FROM;
+    if gairai && d < gairai_hokatsu::FROM {
+        led.diag(
+            Level::Info,
+            "BUNDLE_NOT_DATED",
+            "外来診療料 bundle (A002注6) is coded from 2022-04-01 only: nothing bundled",
+            vs.path(),
+        );
+    }
+    let pediatric = items.iter().find_map(|it| match it.v {
+        AnyVersion::S(s) if !vs.consumed[it.idx] && age_fits(ctx, &s.row, d) => PediatricBundle::of(s.row.code.0),
+        _ => None,
+    });
+    // --- 年齢加算 of listed items (cols 100–111): which listed add-ons a base claims ----------
+    let mut age_adds: Vec<(usize, &'c Version<Procedure>)> = Vec::new(); // (base idx, 加算 row)
+    for it in items {
+        let AnyVersion::S(s) = it.v else { continue };
+        if vs.consumed[it.idx] || s.row.tbl_alpha == 'F' || is_base_row(&s.row) {
+            continue;
+        }
+        for ak in &s.row.age_kasan {
+            if !(ctx.at_least(&ak.lower, d) && ctx.below(&ak.upper, d)) {
+                continue;
+            }
+            match set.s.lookup(ak.code, d) {
+                Some(row) if crate::ledger::procedure_points(&row.row).is_some() => age_adds.push((it.idx, row)),
+                Some(row) => led.diag(
+                    Level::Info,
+                    "AGE_KASAN_NOT_DERIVED",
+                    format!(
+                        "{} {}: 点数識別 {:?} is not derived; list it",
+                        row.row.code, row.row.name, row.row.point_kind
+                    ),
+                    vs.item_path(it.idx),
+                ),
+                None => {}
+            }
+        }
+    }
+    let mut age_claimed: BTreeMap<usize, usize> = BTreeMap::new(); // listed 加算 idx → base idx
+    for (base, row) in &age_adds {
+        if let Some(it) = items
+            .iter()
+            .find(|it| !vs.consumed[it.idx] && it.code == row.row.code && !age_claimed.contains_key(&it.idx))
+        {
+            age_claimed.insert(it.idx, *base);
+        }
+    }
+    let shochi_bases: Vec<u8> = items
+        .iter()
+        .filter_map(|it| match it.v {
+            AnyVersion::S(s)
+                if s.row.shochi_infant != 0
+                    && !matches!(s.row.kokuji1, b'7' | b'9')
+                    && !(gairai_bundle && gairai_hokatsu::bundled(&s.row).is_some()) =>
+            {
+                Some(s.row.shochi_infant)
+            }
+            _ => None,
+        })
+        .collect();
+    let inj_drugs: Vec<&masters::Drug> = items
+        .iter()
+        .filter_map(|it| match it.v {
+            AnyVersion::Y(y) if y.row.dosage_form == DosageForm::Injection => Some(&y.row),
+            _ => None,
+        })
+        .collect();
+    let facts = ItemFacts {
+        shochi_bases: &shochi_bases,
+        inj_drugs: &inj_drugs,
+    };
+    let mut listed = Listed {
+        listed_f: Vec::new(),
+        drug_groups: BTreeMap::new(),
+        rp_section,
+        pediatric,
+    };
+    let adds = AgeAdds {
+        visit: i,
+        claimed: &age_claimed,
+        items,
+    };
+    for it in items {
+        if vs.consumed[it.idx] {
+            continue;
+        }
+        vs.consumed[it.idx] = true;
+        if age_claimed.contains_key(&it.idx) {
+            continue; // billed or removed with its base
+        }
+        let item = &v.items[it.idx];
+        let at = Some(vs.at(it.idx));
+        let rp = item.rp.as_deref();
+        match it.v {
+            AnyVersion::S(s) => {
+                let p = &s.row;
+                let count = item.count.unwrap_or(1);
+                if let Some(why) = master_check(ctx, p, d, has_base) {
+                    adds.remove(led, d, s, count, id::MASTER_CHECK, "医科診療行為マスター", why, it.idx);
+                    continue;
+                }
+                if p.tbl_alpha == 'F' {
+                    listed.listed_f.push(it);
+                    continue;
+                }
+                if let Some(b) = pediatric {
+                    if PediatricBundle::of(p.code.0).is_none() && !igaku_kanri::kept_beside(b, p) {
+                        adds.remove(
+                            led,
+                            d,
+                            s,
+                            count,
+                            id::B001_2_HOKATSU,
+                            b.source(),
+                            format!("included in {} on this visit", b.name_ja()),
+                            it.idx,
+                        );
+                        continue;
+                    }
+                }
+                if p.jisshi_handan == 2 {
+                    continue; // 判断料: month stage (kensa::handan)
+                }
+                if gairai_bundle {
+                    if let Some(why) = gairai_hokatsu::bundled(p) {
+                        adds.remove(
+                            led,
+                            d,
+                            s,
+                            count,
+                            id::A002_HOKATSU,
+                            "R6告示 A002注6; R6通知 A002(12) (hand-coded until the 02包括テーブル)",
+                            format!("included in 外来診療料: {why}"),
+                            it.idx,
+                        );
+                        continue;
+                    }
+                }
+                let blocked = kensa::listed_check(ctx, led, i, p, count)
+                    .or_else(|| chusha::listed_check(led, d, p, &facts))
+                    .or_else(|| shochi::listed_check(p, &facts))
+                    .or_else(|| igaku_kanri::listed_check(ctx, led, i, p, count));
+                if let Some(Blocked { rule, source, why }) = blocked {
+                    adds.remove(led, d, s, count, rule, source, why, it.idx);
+                    continue;
+                }
+                let mut quantity = item.quantity;
+                if p.code.0 == kensa::JINSOKU {
+                    quantity = kensa::jinsoku(ctx, led, vs, s, it.idx, quantity);
+                    if quantity == Some(rust_decimal::Decimal::ZERO) {
+                        continue;
+                    }
+                }
+                let mut points_override = None;
+                let mut detail = None;
+                if let Some(step) = &p.step {
+                    if let Some(cap) = quantity.and_then(|q| step_clamp(step, q)) {
+                        led.diag(Level::Info, "STEP_CAPPED", format!("{} {}: quantity {} above the master's 上限 {cap}; priced at {cap} (きざみ値 エラー処理 1)", p.code, p.name, quantity.unwrap_or_default()), format!("{}.quantity", vs.item_path(it.idx)));
+                        quantity = Some(cap);
+                    }
+                    match quantity.and_then(|q| step_points(step, p.points, q).map(|pts| (q, pts))) {
+                        Some((q, pts)) => {
+                            points_override = pts
+                                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                                .to_i64();
+                            detail = led.detail(|| format!("きざみ値: quantity {q} → {pts} points (点数 {}, 下限 {}, 上限 {}, きざみ {} × {}; 四捨五入)", p.points, step.lower, step.upper, step.step, step.step_points));
+                        }
+                        None => {
+                            led.diag(
+                                Level::Error,
+                                "STEP_QUANTITY",
+                                format!(
+                                    "{} {}: needs a quantity in ({}, {}] (きざみ値)",
+                                    p.code,
+                                    p.name,
+                                    step.lower as i64 - step.step as i64,
+                                    step.upper
+                                ),
+                                format!("{}.quantity", vs.item_path(it.idx)),
+                            );
+                            adds.remove(
+                                led,
+                                d,
+                                s,
+                                count,
+                                id::KIZAMI,
+                                "医科診療行為マスター きざみ値",
+                                "quantity missing or out of range".into(),
+                                it.idx,
+                            );
+                            continue;
+                        }
+                    }
+                }
+                let detail = detail.or_else(|| {
+                    led.detail(|| {
+                        format!(
+                            "{} {}: priced from the master row valid on {d}",
+                            p.kubun_label(),
+                            p.name
+                        )
+                    })
+                });
+                match points_override {
+                    Some(pts) => led.bill(Entry {
+                        date: d,
+                        code: p.code,
+                        row: it.v,
+                        points: pts,
+                        count,
+                        section: Section::of_procedure(p),
+                        origin: Origin::Input,
+                        rule: id::KIZAMI,
+                        source: "医科診療行為マスター きざみ値 (cols 30–35)".into(),
+                        detail,
+                        at,
+                        visit: i,
+                        rp,
+                    }),
+                    None => {
+                        let (rule, source) = listed_rule(p);
+                        led.bill_s(d, i, s, count, Origin::Input, rule, source, detail, at, rp);
+                    }
+                }
+                // its 年齢加算 (listed → input, else derived)
+                for (base, row) in age_adds.iter().filter(|(b, _)| *b == it.idx) {
+                    let claimed = age_claimed
+                        .iter()
+                        .find(|(l, b)| **b == *base && items.iter().any(|x| x.idx == **l && x.code == row.row.code))
+                        .map(|(l, _)| *l);
+                    let (origin, aat) = match claimed {
+                        Some(l) => (Origin::Input, Some(vs.at(l))),
+                        None => (Origin::Derived, None),
+                    };
+                    let detail = led
+                        .detail(|| format!("年齢加算 of {} (cols 100–111): age {} on {d}", p.code, ctx.age_years(d)));
+                    led.bill_s(
+                        d,
+                        i,
+                        row,
+                        1,
+                        origin,
+                        id::AGE_KASAN,
+                        "医科診療行為マスター 年齢加算 (cols 100–111); R6告示 各区分 注 乳幼児加算",
+                        detail,
+                        aat,
+                        rp,
+                    );
+                }
+            }
+            AnyVersion::Y(_) => {
+                let key = item.rp.clone().unwrap_or_else(|| format!("#{}", it.idx));
+                listed.drug_groups.entry(key).or_default().push(it);
+            }
+            AnyVersion::T(t) => {
+                let q = item.quantity.unwrap_or(rust_decimal::Decimal::ONE);
+                let section = rp
+                    .and_then(|rp| listed.rp_section.get(rp))
+                    .copied()
+                    .unwrap_or(Section::OTHER);
+                let pts = material_points(t.row.price, q, t.row.calc_kind);
+                let mut e = Entry {
+                    date: d,
+                    code: t.row.code,
+                    row: it.v,
+                    points: pts,
+                    count: 1,
+                    section,
+                    origin: Origin::Input,
+                    rule: id::MATERIAL,
+                    source: "".into(),
+                    detail: None,
+                    at,
+                    visit: i,
+                    rp,
+                };
+                if pediatric.is_some() {
+                    led.strike(
+                        e,
+                        id::B001_2_HOKATSU,
+                        "R6告示 B001-2 注3 / B001-2-11 注3",
+                        "included in the pediatric 診療料 of this visit".into(),
+                    );
+                    continue;
+                }
+                let (rule, source) = material_context(section, t.row.code.0);
+                if section == Section::GAZO && t.row.age_kasan == 1 && ctx.age_years(d) < 6 {
+                    led.diag(
+                        Level::Info,
+                        "FILM_INFANT_NOT_APPLIED",
+                        "フィルム 6歳未満 ×1.1 (R6告示 E400注) applies to 胸部/腹部単純撮影 only: not applied",
+                        vs.item_path(it.idx),
+                    );
+                }
+                e.rule = rule;
+                e.source = source.into();
+                e.detail = led.detail(|| format!("{} 円 × {q} ÷ 10 = {pts} (四捨五入)", t.row.price));
+                led.bill(e);
+            }
+            AnyVersion::C(c) => {
+                let section = led
+                    .visit_lines()
+                    .iter()
+                    .rev()
+                    .find(|l| l.visit == i)
+                    .map_or(Section::OTHER, |l| l.section);
+                // A comment is not counted for the limits.
+                led.lines.push(Entry {
+                    date: d,
+                    code: c.row.code,
+                    row: it.v,
+                    points: 0,
+                    count: 1,
+                    section,
+                    origin: Origin::Input,
+                    rule: id::COMMENT,
+                    source: "コメントマスター".into(),
+                    detail: None,
+                    at,
+                    visit: i,
+                    rp,
+                });
+            }
+        }
+    }
+    listed
+}
+
+/// The master's own limits on a listed 診療行為 row: 入外適用区分, 点数欄集計先, 病院・診療所区分,
+/// 年齢 (cols 17, 15, 19, 41–42), and one base fee per visit.
+fn master_check(ctx: &Ctx<'_>, p: &Procedure, d: chrono::NaiveDate, has_base: bool) -> Option<String> {
+    if p.in_out == InOut::InpatientOnly {
+        Some("入院のみ (入外適用区分 1): not billable on an outpatient claim".into())
+    } else if section_of(p.sum_target_out).is_none() {
+        Some("点数欄集計先識別（入院外） 0: not billable as an outpatient".into())
+    } else if p.hosp_clinic == HospClinic::ClinicOnly && !ctx.is_clinic() {
+        Some("診療所のみ (病院・診療所区分 2)".into())
+    } else if p.hosp_clinic == HospClinic::HospitalOnly && ctx.is_clinic() {
+        Some("病院のみ (病院・診療所区分 1)".into())
+    } else if !age_fits(ctx, p, d) {
+        Some(format!(
+            "age {} outside the item's age limits ({:?} … {:?})",
+            ctx.age_years(d),
+            p.age_lower,
+            p.age_upper
+        ))
+    } else if is_base_row(p) && has_base {
+        Some("one base fee per visit (R6告示 第1部 通則1)".into())
+    } else {
+        None
+    }
+}
+
+/// The listed 年齢加算 rows claimed by their base item (removed together with it).
+struct AgeAdds<'a, 'c> {
+    visit: usize,
+    claimed: &'a BTreeMap<usize, usize>,
+    items: &'c [ParsedItem<'c>],
+}
+
+impl<'c> AgeAdds<'_, 'c> {
+    /// Removes a listed row and the 年齢加算 rows it claimed.
+    #[allow(clippy::too_many_arguments)]
+    fn remove(
+        &self,
+        led: &mut Ledger<'c>,
+        d: chrono::NaiveDate,
+        s: &'c Version<Procedure>,
+        count: u32,
+        rule: RuleId,
+        source: impl Into<crate::outcome::Text>,
+        why: String,
+        idx: usize,
+    ) {
+        let source = source.into();
+        let visit = self.visit;
+        led.remove_s(
+            d,
+            s,
+            count,
+            Origin::Input,
+            rule,
+            source.clone(),
+            why.clone(),
+            Some(At::item(visit, idx)),
+        );
+        for (l, _) in self.claimed.iter().filter(|(_, b)| **b == idx) {
+            if let Some(AnyVersion::S(a)) = self.items.iter().find(|x| x.idx == *l).map(|x| x.v) {
+                led.remove_s(
+                    d,
+                    a,
+                    1,
+                    Origin::Input,
+                    rule,
+                    source.clone(),
+                    format!("年齢加算 of {}: {why}", s.row.code),
+                    Some(At::item(visit, *l)),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    fn sec(n: u16) -> crate::rules::sections::Section {
+        let code = match n {
+            21 => 210,
+            33 => 331,
+            40 => 400,
+            60 => 600,
+            70 => 700,
+            _ => 0,
+        };
+        match n {
+            21 => crate::rules::sections::Section::NAIFUKU,
+            _ => crate::rules::sections::section_of(code).unwrap(),
+        }
+    }
     use super::*;
     use std::str::FromStr;
     fn y(s: &str) -> Decimal {
@@ -229,15 +707,15 @@ mod tests {
     }
     #[test]
     fn contexts() {
-        assert_eq!(drug_context("21").1, "F200");
-        assert_eq!(drug_context("33").1, "G100");
+        assert_eq!(drug_context(sec(21)).1, "F200");
+        assert_eq!(drug_context(sec(33)).1, "G100");
         assert_eq!(
-            drug_context("40"),
-            (DrugRule::ZeroBelow15, "J300", drug_context("40").2)
+            drug_context(sec(40)),
+            (DrugRule::ZeroBelow15, crate::rules::id::J300, drug_context(sec(40)).2)
         );
-        assert_eq!(drug_context("60").1, "D500");
-        assert_eq!(material_context("70", 700_010_000).0, "E400");
-        assert_eq!(material_context("40", 730_010_000).0, "J400");
+        assert_eq!(drug_context(sec(60)).1, "D500");
+        assert_eq!(material_context(sec(70), 700_010_000).0, "E400");
+        assert_eq!(material_context(sec(40), 730_010_000).0, "J400");
     }
     #[test]
     fn materials_round_half_up() {

@@ -169,3 +169,29 @@ pub fn classify(ctx: &Ctx<'_>, v: &Visit) -> (Class, String, Option<&'static str
     };
     (c, format!("{c:?}: outside 表示診療時間, urgent"), assumed)
 }
+
+/// The time-class stage: the visit's class (with why, for the 注加算 trace) and the notes on
+/// assumed hours and urgency.
+pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut crate::ledger::Ledger<'c>, vs: &mut crate::context::VisitState<'c>) {
+    use crate::outcome::Level;
+    let v = &ctx.claim.visits[vs.i];
+    let (class, class_why, assumed) = classify(ctx, v);
+    let vp = vs.path();
+    match assumed {
+        Some("NO_HOURS") if !led.diags.iter().any(|d| d.code == "NO_HOURS") => led.diag(
+            Level::Info,
+            "NO_HOURS",
+            "facility.hours not given: the standard hours (weekdays 08:00–18:00, Saturday 08:00–12:00) were assumed",
+            "facility.hours",
+        ),
+        Some("NOT_URGENT") => led.diag(
+            Level::Info,
+            "NOT_URGENT",
+            format!("{vp}: outside 表示診療時間 but `urgent` is false: no 時間外/休日/深夜加算 (R6通知 A000(18)–(21))"),
+            format!("{vp}.urgent"),
+        ),
+        _ => {}
+    }
+    vs.class = class;
+    vs.class_why = class_why;
+}

@@ -16,6 +16,12 @@
 //! cols 3, 5, 12 (code, name, points), 87/88 (validity), 38 (注加算コード, read by chu_kasan).
 
 use crate::claim::VisitKind;
+use crate::context::{Ctx, VisitState};
+use crate::ledger::Ledger;
+use crate::outcome::{Level, Origin};
+use crate::rules::{id, RuleId};
+use chrono::NaiveDate;
+use masters::{AnyVersion, Code, Procedure};
 
 /// What kind of base fee a visit carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,11 +62,11 @@ impl BaseKind {
             BaseKind::GairaiSecondDept => 112016210,
         }
     }
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> RuleId {
         match self {
-            BaseKind::First | BaseKind::FirstSecondDept => "A000",
-            BaseKind::Revisit | BaseKind::RevisitSameDay | BaseKind::RevisitSecondDept | BaseKind::Phone => "A001",
-            BaseKind::Gairai | BaseKind::GairaiSameDay | BaseKind::GairaiSecondDept => "A002",
+            BaseKind::First | BaseKind::FirstSecondDept => id::A000,
+            BaseKind::Revisit | BaseKind::RevisitSameDay | BaseKind::RevisitSecondDept | BaseKind::Phone => id::A001,
+            BaseKind::Gairai | BaseKind::GairaiSameDay | BaseKind::GairaiSecondDept => id::A002,
         }
     }
     pub fn source(self) -> &'static str {
@@ -176,6 +182,150 @@ pub fn choose(
                 None,
             )
         }
+    }
+}
+
+/// Whether an 医科診療行為 row is a base fee of A000–A002 (初診料/再診料/外来診療料 and variants):
+/// 区分 A000–A002, 告示等識別 1/3/5, 点数欄集計先 110/120, not a 注加算 (cols 85, 68, 15, 39).
+pub fn is_base_row(p: &Procedure) -> bool {
+    p.tbl_alpha == 'A'
+        && p.tbl_kubun <= 2
+        && matches!(p.kokuji1, b'1' | b'3' | b'5')
+        && matches!(p.sum_target_out, 110 | 120)
+        && p.chu_kasan_seq == b'0'
+}
+
+/// 小児科外来診療料 (B001-2) and 小児かかりつけ診療料 (B001-2-11) include 初診料/再診料 (R6告示
+/// B001-2 注, B001-2-11 注3; H). The master files them under 区分 B001 枝番 02 with 項番 001/002
+/// (小児科外来診療料 1/2) and 019 (小児かかりつけ診療料) — s_ALL20240531 cols 85, 92–94, checked.
+pub fn is_pediatric_bundle(p: &Procedure) -> bool {
+    p.tbl_alpha == 'B'
+        && p.tbl_kubun == 1
+        && p.tbl_eda == 2
+        && matches!(p.tbl_kouban, 1 | 2 | 19)
+        && p.kokuji1 == b'1'
+        && p.sum_target_out == 130
+}
+
+/// Whether the patient's age on `d` is within the row's 下限年齢/上限年齢 (cols 41/42).
+pub fn age_fits(ctx: &Ctx<'_>, p: &Procedure, d: NaiveDate) -> bool {
+    ctx.below(&p.age_upper, d) && ctx.at_least(&p.age_lower, d)
+}
+
+fn base_kind_of_code(code: u32, fallback_kubun: u16) -> BaseKind {
+    use BaseKind::*;
+    for k in [
+        First,
+        FirstSecondDept,
+        Revisit,
+        RevisitSameDay,
+        RevisitSecondDept,
+        Gairai,
+        GairaiSameDay,
+        GairaiSecondDept,
+    ] {
+        if k.code(false) == code {
+            return k;
+        }
+    }
+    if Phone.code(false) == code || Phone.code(true) == code {
+        return Phone;
+    }
+    match fallback_kubun {
+        0 => First,
+        2 => Gairai,
+        _ => Revisit,
+    }
+}
+
+/// The base fee stage: a listed base row is used as given (and checked against the visit
+/// kind); otherwise the kind chosen from the facts is billed from the master row valid on the
+/// date, unless a listed pediatric bundle includes it.
+pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>, earlier: &[Earlier<'_>]) {
+    let i = vs.i;
+    let v = &ctx.claim.visits[i];
+    let d = vs.date;
+    let items = &ctx.items[i];
+    let explicit_base = items
+        .iter()
+        .find(|it| matches!(it.v, AnyVersion::S(s) if is_base_row(&s.row)));
+    // A listed 小児科外来診療料 / 小児かかりつけ診療料 includes the base fee only when it is itself
+    // billable by age (the row's 上限年齢: R6告示 B001-2 注1 「６歳未満の乳幼児に限る」); a patient
+    // past it gets the base fee and the other items, and the bundle row is removed for its age.
+    let bundle = items
+        .iter()
+        .find(|it| matches!(it.v, AnyVersion::S(s) if is_pediatric_bundle(&s.row) && age_fits(ctx, &s.row, d)));
+    vs.bundle = bundle.is_some();
+    let (mut kind, note) = choose(v.kind, v.phone, ctx.large_hospital(), v.department.as_deref(), earlier);
+    if let Some((code, msg)) = note {
+        led.diag(Level::Warning, code, msg, format!("{}.kind", vs.path()));
+    }
+    let mut base_origin = Origin::Derived;
+    let mut base_at = None;
+    if let Some(eb) = explicit_base {
+        let AnyVersion::S(s) = eb.v else { unreachable!() };
+        let k = base_kind_of_code(eb.code.0, s.row.tbl_kubun);
+        if kind.is_some_and(|dk| dk.code(false) != eb.code.0 && dk.is_first() != k.is_first()) {
+            led.diag(
+                Level::Warning,
+                "BASE_KIND_MISMATCH",
+                format!(
+                    "listed base {} ({}) does not match visit kind {:?}",
+                    eb.code, s.row.name, v.kind
+                ),
+                vs.item_path(eb.idx),
+            );
+        }
+        kind = Some(k);
+        vs.base_row = Some(s);
+        vs.explicit_base = true;
+        base_origin = Origin::Input;
+        base_at = Some(vs.at(eb.idx));
+        vs.consumed[eb.idx] = true;
+    } else if let Some(k) = kind {
+        if let Some(b) = bundle {
+            led.diag(
+                Level::Info,
+                "BASE_BUNDLED",
+                format!(
+                    "初診料/再診料 are included in {} (B001-2): no base fee line",
+                    b.v.name()
+                ),
+                vs.item_path(b.idx),
+            );
+        } else {
+            let code = Code(k.code(k == BaseKind::Phone && earlier.iter().any(|e| e.base.is_some())));
+            match ctx.set.s.lookup(code, d) {
+                Some(row) => vs.base_row = Some(row),
+                None => led.diag(
+                    Level::Error,
+                    "BASE_NOT_IN_MASTER",
+                    format!("base fee {code} ({:?}) has no master version valid on {d}", k),
+                    format!("{}.kind", vs.path()),
+                ),
+            }
+        }
+    }
+    if kind.is_some() && v.kind == VisitKind::None && explicit_base.is_none() {
+        kind = None;
+    }
+    vs.kind = kind;
+    if let (Some(k), Some(row)) = (kind, vs.base_row) {
+        let detail = led.detail(|| {
+            format!(
+                "visit kind {:?}, {}, department {:?}",
+                v.kind,
+                if ctx.large_hospital() {
+                    "hospital ≥200 beds"
+                } else if ctx.is_clinic() {
+                    "clinic"
+                } else {
+                    "hospital <200 beds"
+                },
+                v.department
+            )
+        });
+        led.bill_s(d, i, row, 1, base_origin, k.rule(), k.source(), detail, base_at, None);
     }
 }
 

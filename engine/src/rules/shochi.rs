@@ -28,6 +28,23 @@ pub fn infant_blocked(kasan: u8, bases: &[u8]) -> Option<String> {
     }
 }
 
+/// The family check of a listed 処置乳幼児加算 row: it needs a billed 処置 of its kind.
+pub fn listed_check(
+    p: &masters::Procedure,
+    facts: &crate::rules::items::ItemFacts<'_>,
+) -> Option<crate::rules::Blocked> {
+    if p.tbl_alpha == 'J' && p.shochi_infant != 0 && matches!(p.kokuji1, b'7' | b'9') {
+        if let Some(why) = infant_blocked(p.shochi_infant, facts.shochi_bases) {
+            return Some(crate::rules::Blocked::new(
+                crate::rules::id::J_NYUYOJI,
+                "R6告示 第9部 通則 処置乳幼児加算",
+                why,
+            ));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -25,7 +25,10 @@
 //! 電子点数表 01 (包括 links), 02, 03-1…03-4 (①, ②, 背反区分, 特例条件), 05 (算定単位, 上限回数, 特例条件).
 
 use crate::context::Billed;
-use crate::outcome::{Diagnostic, Level, Line, Reason, Removed};
+use crate::context::Ctx;
+use crate::ledger::{At, Entry as Line, Ledger};
+use crate::outcome::{Diagnostic, Level};
+use crate::rules::{id, RuleId};
 use chrono::{Datelike, NaiveDate};
 use masters::tensuhyo::{
     HaihanKubun, HaihanRow, HaihanScope, KaisuUnit, SpecialCondition, TableLayer, Tensuhyo, UnitSpan,
@@ -45,7 +48,7 @@ fn same_week(a: NaiveDate, b: NaiveDate) -> bool {
     start(a) == start(b)
 }
 
-fn in_scope(scope: HaihanScope, a: &Line, b: &Line) -> bool {
+fn in_scope(scope: HaihanScope, a: &Line<'_>, b: &Line<'_>) -> bool {
     match scope {
         HaihanScope::Day => a.date == b.date,
         HaihanScope::Month => (a.date.year(), a.date.month()) == (b.date.year(), b.date.month()),
@@ -54,41 +57,36 @@ fn in_scope(scope: HaihanScope, a: &Line, b: &Line) -> bool {
     }
 }
 
-fn remove(
-    lines: &mut [Option<Line>],
-    removed: &mut Vec<Removed>,
+fn remove<'c>(
+    lines: &mut [Option<Line<'c>>],
+    removed: &mut Vec<Line<'c>>,
     i: usize,
-    rule: &'static str,
+    rule: RuleId,
     source: String,
     why: String,
 ) {
-    if let Some(l) = lines[i].take() {
-        removed.push(Removed {
-            date: l.date,
-            code: l.code,
-            name: l.name,
-            points: l.points,
-            count: l.count,
-            origin: l.origin,
-            reason: Reason {
-                rule: rule.into(),
-                source: source.into(),
-                master: l.reason.master,
-                detail: Some(why),
-            },
-            path: l.path,
-        });
+    if let Some(mut l) = lines[i].take() {
+        l.rule = rule;
+        l.source = source.into();
+        l.detail = Some(why);
+        removed.push(l);
     }
 }
 
+/// The checking stage: the tables applied to everything the claim billed.
+pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
+    let lines = std::mem::take(&mut led.lines);
+    led.lines = check(&ctx.set.tensuhyo, lines, &mut led.removed, &mut led.diags, &ctx.history);
+}
+
 /// Applies the tables; `history` is the patient's earlier billing.
-pub fn check(
+pub fn check<'c>(
     t: &Tensuhyo,
-    lines: Vec<Line>,
-    removed: &mut Vec<Removed>,
+    lines: Vec<Line<'c>>,
+    removed: &mut Vec<Line<'c>>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
-) -> Vec<Line> {
+) -> Vec<Line<'c>> {
     if !t.missing.is_empty() {
         diags.push(Diagnostic {
             level: Level::Info,
@@ -103,24 +101,20 @@ pub fn check(
     if t.files.is_empty() {
         return lines;
     }
-    let mut slots: Vec<Option<Line>> = lines.into_iter().map(Some).collect();
-    // Each line's code, parsed once (lines keep codes as text for the output).
-    let codes: Vec<Option<Code>> = slots
-        .iter()
-        .map(|l| l.as_ref().and_then(|l| l.code.parse::<u32>().ok().map(Code)))
-        .collect();
-    let code_of = |l: &Line| l.code.parse::<u32>().ok().map(Code);
+    let mut slots: Vec<Option<Line<'c>>> = lines.into_iter().map(Some).collect();
+    let codes: Vec<Option<Code>> = slots.iter().map(|l| l.as_ref().map(|l| l.code)).collect();
+    let code_of = |l: &Line<'_>| Some(l.code);
     hokatsu(t, &mut slots, removed, code_of);
     haihan(t, &mut slots, removed, diags, history, &codes);
     kaisu(t, &mut slots, removed, diags, history, &codes);
     slots.into_iter().flatten().collect()
 }
 
-fn hokatsu(
+fn hokatsu<'c>(
     t: &Tensuhyo,
-    slots: &mut [Option<Line>],
-    removed: &mut Vec<Removed>,
-    code_of: impl Fn(&Line) -> Option<Code>,
+    slots: &mut [Option<Line<'c>>],
+    removed: &mut Vec<Line<'c>>,
+    code_of: impl Fn(&Line<'_>) -> Option<Code>,
 ) {
     if !t.has(masters::tensuhyo::TableId::Hokatsu) {
         return;
@@ -154,7 +148,7 @@ fn hokatsu(
                 let why = format!(
                     "included in {} {} ({:?}) — 02 包括テーブル {}",
                     parent.code,
-                    parent.name,
+                    parent.row.name(),
                     h.unit,
                     provenance(t, h.child.meta.layer, h.child.meta.at)
                 );
@@ -162,7 +156,7 @@ fn hokatsu(
                     slots,
                     removed,
                     j,
-                    "tensuhyo-02-hokatsu",
+                    id::TENSUHYO_02_HOKATSU,
                     "医科電子点数表 02 包括テーブル".into(),
                     why,
                 );
@@ -171,10 +165,10 @@ fn hokatsu(
     }
 }
 
-fn haihan(
+fn haihan<'c>(
     t: &Tensuhyo,
-    slots: &mut [Option<Line>],
-    removed: &mut Vec<Removed>,
+    slots: &mut [Option<Line<'c>>],
+    removed: &mut Vec<Line<'c>>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
     codes: &[Option<Code>],
@@ -221,10 +215,10 @@ fn haihan(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn apply_pair(
+fn apply_pair<'c>(
     t: &Tensuhyo,
-    slots: &mut [Option<Line>],
-    removed: &mut Vec<Removed>,
+    slots: &mut [Option<Line<'c>>],
+    removed: &mut Vec<Line<'c>>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
     codes: &[Option<Code>],
@@ -263,7 +257,7 @@ fn apply_pair(
                     r.kubun,
                     provenance(t, r.meta.layer, r.meta.at)
                 );
-                remove(slots, removed, i, "tensuhyo-03-haihan", rule_src(), why);
+                remove(slots, removed, i, id::TENSUHYO_03_HAIHAN, rule_src(), why);
             }
             return;
         }
@@ -300,19 +294,19 @@ fn apply_pair(
             "{} with {} {} on {}; {}; {}",
             r.scope.name_ja(),
             kept.code,
-            kept.name,
+            kept.row.name(),
             kept.date,
             policy,
             provenance(t, r.meta.layer, r.meta.at)
         );
-        remove(slots, removed, drop, "tensuhyo-03-haihan", rule_src(), why);
+        remove(slots, removed, drop, id::TENSUHYO_03_HAIHAN, rule_src(), why);
         if drop == i {
             return;
         }
     }
 }
 
-fn note(diags: &mut Vec<Diagnostic>, warned: &mut Vec<(u32, u32)>, t: &Tensuhyo, r: &HaihanRow, a: &Line) {
+fn note(diags: &mut Vec<Diagnostic>, warned: &mut Vec<(u32, u32)>, t: &Tensuhyo, r: &HaihanRow, a: &Line<'_>) {
     // One warning per pair (the tables hold both directions of it).
     let (lo, hi) = if r.code1 <= r.code2 {
         (r.code1, r.code2)
@@ -336,13 +330,13 @@ fn note(diags: &mut Vec<Diagnostic>, warned: &mut Vec<(u32, u32)>, t: &Tensuhyo,
             r.scope.name_ja(),
             provenance(t, r.meta.layer, r.meta.at)
         ),
-        path: a.path.clone().unwrap_or_default(),
+        path: a.at.map(At::path).unwrap_or_default(),
     });
 }
 
 /// The first day of the counting window of `unit` that contains `d`, or `None` when the unit
 /// is not a calendar window (per 手術, 入院 …: not applied to outpatient claims here).
-fn window_start(unit: KaisuUnit, d: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn window_start(unit: KaisuUnit, d: NaiveDate) -> Option<NaiveDate> {
     match unit {
         KaisuUnit::Patient => Some(NaiveDate::MIN),
         _ => match unit.span()? {
@@ -364,10 +358,10 @@ fn window_start(unit: KaisuUnit, d: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-fn kaisu(
+fn kaisu<'c>(
     t: &Tensuhyo,
-    slots: &mut [Option<Line>],
-    removed: &mut Vec<Removed>,
+    slots: &mut [Option<Line<'c>>],
+    removed: &mut Vec<Line<'c>>,
     diags: &mut Vec<Diagnostic>,
     history: &[Billed],
     codes: &[Option<Code>],
@@ -415,12 +409,12 @@ fn kaisu(
                     message: format!(
                         "{} {}: over {} 回 per {} but the limit has 特例条件 — check by hand ({})",
                         l.code,
-                        l.name,
+                        l.row.name(),
                         max,
                         r.unit.name_ja().unwrap_or("?"),
                         provenance(t, r.meta.layer, r.meta.at)
                     ),
-                    path: l.path.clone().unwrap_or_default(),
+                    path: l.at.map(At::path).unwrap_or_default(),
                 });
                 continue;
             }
@@ -441,7 +435,7 @@ fn kaisu(
                     slots,
                     removed,
                     i,
-                    "tensuhyo-05-kaisu",
+                    id::TENSUHYO_05_KAISU,
                     "医科電子点数表 05 算定回数テーブル".into(),
                     why,
                 );
@@ -452,21 +446,10 @@ fn kaisu(
                 let mut extra = line.clone();
                 extra.count = line.count - allowed;
                 line.count = allowed;
-                removed.push(Removed {
-                    date: extra.date,
-                    code: extra.code,
-                    name: extra.name,
-                    points: extra.points,
-                    count: extra.count,
-                    origin: extra.origin,
-                    reason: Reason {
-                        rule: "tensuhyo-05-kaisu".into(),
-                        source: "医科電子点数表 05 算定回数テーブル".into(),
-                        master: extra.reason.master,
-                        detail: Some(why),
-                    },
-                    path: extra.path,
-                });
+                extra.rule = id::TENSUHYO_05_KAISU;
+                extra.source = "医科電子点数表 05 算定回数テーブル".into();
+                extra.detail = Some(why);
+                removed.push(extra);
             }
         }
     }

@@ -40,6 +40,9 @@
 //! 院内, 800 処方箋料). y: col 12 price, col 14 麻薬等, col 28 剤形, col 37 一般名コード, col 39
 //! 一般名処方加算対象区分; 630010002 (薬剤料逓減 90/100).
 
+pub mod drugs;
+pub mod family;
+
 use crate::claim::Usage;
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;

@@ -28,6 +28,8 @@
 //!   the eligible-test list is not hand-coded (L), so a kept line carries an info diagnostic.
 //! - **検体検査管理加算（Ⅰ）** (160170170) 月1回.
 //!
+//! Stages: [`ladders`] (month level: ladders, caps, D007 counting) and [`handan`] (判断料).
+//!
 //! ## 根拠
 //! - Ladders, R6 (from 2024-06-01): R6告示 D006注 (13–32: 3–4項目 530, 5項目以上 722), D007注 (1–8:
 //!   5–7項目 93, 8–9項目 99, 10項目以上 103), D008注 (12–51: 3–5項目 410, 6–7 623, 8以上 900), D009注2
@@ -49,7 +51,17 @@
 //! ## 使うマスタ項目
 //! s cols 16 (包括対象検査), 50/51 (実施判断区分/グループ), 85/90–94 (区分), 12 (points).
 
+pub mod handan;
+pub mod ladders;
+
+use crate::context::{Ctx, VisitState};
+use crate::ledger::Ledger;
+use crate::outcome::{Level, Origin};
+use crate::rules::{id, limits, Blocked, RuleId};
 use chrono::NaiveDate;
+use masters::tensuhyo::SpecialCondition;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 
 /// One item-count ladder of a 包括 group, valid for a date range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,9 +72,21 @@ pub struct Ladder {
     pub from: NaiveDate,
     /// last valid day (inclusive); `None` = open
     pub to: Option<NaiveDate>,
-    /// (minimum item count, points), ascending
-    pub steps: &'static [(u32, i64)],
+    /// The points per item count, ascending.
+    pub steps: Steps,
     pub source: &'static str,
+    /// The rule id of a line priced by this ladder.
+    pub rule: RuleId,
+}
+
+/// Where a ladder's points come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Steps {
+    /// (minimum item count, points) as the 告示 states them: no master row carries them.
+    Points(&'static [(u32, i64)]),
+    /// (minimum item count, master code): the points of the row valid on the date (the master
+    /// carries the ladder as rows, e.g. D004-2 悪性腫瘍組織検査減算 160232170…160232670).
+    Rows(&'static [(u32, u32)]),
 }
 
 const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -85,112 +109,126 @@ pub const LADDERS: &[Ladder] = &[
         kubun: "D007",
         from: R6_FROM,
         to: None,
-        steps: &[(5, 93), (8, 99), (10, 103)],
+        steps: Steps::Points(&[(5, 93), (8, 99), (10, 103)]),
         source: "R6告示 D007注",
+        rule: id::D007_HOKATSU,
     },
     Ladder {
         group: 1,
         kubun: "D007",
         from: R4_FROM,
         to: Some(R4_TO),
-        steps: &[(5, 93), (8, 99), (10, 106)],
+        steps: Steps::Points(&[(5, 93), (8, 99), (10, 106)]),
         source: "R4告示 D007注",
+        rule: id::D007_HOKATSU,
     },
     Ladder {
         group: 2,
         kubun: "D008",
         from: R4_FROM,
         to: None,
-        steps: &[(3, 410), (6, 623), (8, 900)],
+        steps: Steps::Points(&[(3, 410), (6, 623), (8, 900)]),
         source: "R4/R6告示 D008注",
+        rule: id::D008_HOKATSU,
     },
     Ladder {
         group: 3,
         kubun: "D013",
         from: R4_FROM,
         to: None,
-        steps: &[(3, 290), (4, 360), (5, 425)],
+        steps: Steps::Points(&[(3, 290), (4, 360), (5, 425)]),
         source: "R4/R6告示 D013注",
+        rule: id::D013_HOKATSU,
     },
     Ladder {
         group: 5,
         kubun: "D009",
         from: R6_FROM,
         to: None,
-        steps: &[(2, 230), (3, 290), (4, 385)],
+        steps: Steps::Points(&[(2, 230), (3, 290), (4, 385)]),
         source: "R6告示 D009注2",
+        rule: id::D009_HOKATSU,
     },
     Ladder {
         group: 5,
         kubun: "D009",
         from: R4_FROM,
         to: Some(R4_TO),
-        steps: &[(2, 230), (3, 290), (4, 396)],
+        steps: Steps::Points(&[(2, 230), (3, 290), (4, 396)]),
         source: "R4告示 D009注2",
+        rule: id::D009_HOKATSU,
     },
     Ladder {
         group: 6,
         kubun: "D006",
         from: R4_FROM,
         to: None,
-        steps: &[(3, 530), (5, 722)],
+        steps: Steps::Points(&[(3, 530), (5, 722)]),
         source: "R4/R6告示 D006注",
+        rule: id::D006_HOKATSU,
     },
     Ladder {
         group: 7,
         kubun: "D014",
         from: R4_FROM,
         to: None,
-        steps: &[(2, 320), (3, 490)],
+        steps: Steps::Points(&[(2, 320), (3, 490)]),
         source: "R4/R6告示 D014注1",
+        rule: id::D014_HOKATSU,
     },
     Ladder {
         group: 13,
         kubun: "D004-2",
         from: R4_FROM,
         to: None,
-        steps: &[(2, 4000), (3, 6000), (4, 8000)],
-        source: "R4/R6告示 D004-2注1",
+        steps: Steps::Rows(&[(2, 160232170), (3, 160232270), (4, 160232370)]),
+        source: "R4/R6告示 D004-2注1; points of 160232170/160232270/160232370",
+        rule: id::D004_2_HOKATSU,
     },
     Ladder {
         group: 14,
         kubun: "D004-2",
         from: R4_FROM,
         to: None,
-        steps: &[(2, 8000), (3, 12000)],
-        source: "R4/R6告示 D004-2注2",
+        steps: Steps::Rows(&[(2, 160232570), (3, 160232670)]),
+        source: "R4/R6告示 D004-2注2; points of 160232570/160232670",
+        rule: id::D004_2_HOKATSU,
     },
     Ladder {
         group: 15,
         kubun: "D006-27",
         from: R6_FROM,
         to: None,
-        steps: &[(2, 4000), (3, 6000), (4, 8000)],
+        steps: Steps::Points(&[(2, 4000), (3, 6000), (4, 8000)]),
         source: "R6告示 D006-27注1 (rules.md §3.2; M)",
+        rule: id::D006_27_HOKATSU,
     },
     Ladder {
         group: 15,
         kubun: "D006-27",
         from: R4_FROM,
         to: Some(R4_TO),
-        steps: &[(2, 4000), (3, 6000)],
+        steps: Steps::Points(&[(2, 4000), (3, 6000)]),
         source: "R4告示 D006-27注1",
+        rule: id::D006_27_HOKATSU,
     },
     Ladder {
         group: 16,
         kubun: "D006-27",
         from: R6_FROM,
         to: None,
-        steps: &[(2, 8000), (3, 12000)],
+        steps: Steps::Points(&[(2, 8000), (3, 12000)]),
         source: "R6告示 D006-27注2 (rules.md §3.2; M)",
+        rule: id::D006_27_HOKATSU,
     },
     Ladder {
         group: 16,
         kubun: "D006-27",
         from: R4_FROM,
         to: Some(R4_TO),
-        steps: &[(2, 8000)],
+        steps: Steps::Points(&[(2, 8000)]),
         source: "R4告示 D006-27注2",
+        rule: id::D006_27_HOKATSU,
     },
 ];
 
@@ -208,8 +246,32 @@ pub fn has_ladder(group: u8) -> bool {
 
 /// Points of `n` items on ladder `l`, or `None` when `n` is below the first step (items keep
 /// their own points).
-pub fn ladder_points(l: &Ladder, n: u32) -> Option<(u32, i64)> {
-    l.steps.iter().rev().find(|(min, _)| n >= *min).copied()
+pub fn ladder_points(l: &Ladder, n: u32, set: &masters::MasterSet, d: NaiveDate) -> Option<Step> {
+    match l.steps {
+        Steps::Points(steps) => steps
+            .iter()
+            .rev()
+            .find(|(min, _)| n >= *min)
+            .map(|&(min, points)| Step::Points(min, points)),
+        Steps::Rows(steps) => {
+            let &(min, code) = steps.iter().rev().find(|(min, _)| n >= *min)?;
+            Some(match set.s.lookup(masters::Code(code), d) {
+                Some(row) => Step::Row(min, row.row.points.round().to_i64().unwrap_or(0), code),
+                None => Step::RowMissing(min, code),
+            })
+        }
+    }
+}
+
+/// The ladder step an item count reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// (minimum count, points) typed from the 告示.
+    Points(u32, i64),
+    /// (minimum count, points, code): the points of the master row.
+    Row(u32, i64, u32),
+    /// The step's master row has no version on the date (items keep their own points).
+    RowMissing(u32, u32),
 }
 
 /// A per-specimen limit that is not a ladder.
@@ -362,16 +424,100 @@ pub fn handan_matches(handan: u8, jisshi: u8) -> bool {
     handan == jisshi || ((40..=42).contains(&handan) && (40..=42).contains(&jisshi))
 }
 
-/// D400 血液採取 (静脈 / その他): 1日につき.
+/// D400 血液採取 (静脈 / その他): 1日につき — the limit is the 05 row of each code (日 1).
 pub const BLOOD_DRAW: &[u32] = &[160095710, 160095810];
-/// 外来迅速検体検査加算 (通則3): 10点 per item, 5 items a day.
+/// 外来迅速検体検査加算 (通則3): 10点 per item; the items a day are limited by its 05 row (日 5),
+/// counted as the listed quantity (項目数).
 pub const JINSOKU: u32 = 160177770;
-pub const JINSOKU_MAX_PER_DAY: u32 = 5;
-/// 検体検査管理加算（Ⅰ） 月1回.
+/// 検体検査管理加算（Ⅰ）: the limit is its 05 row (月 1).
 pub const KANRI_1: u32 = 160170170;
+
+/// The family checks of a listed 検査 row: D400 and 検体検査管理加算 limits (05 rows).
+pub fn listed_check<'c>(
+    ctx: &'c Ctx<'c>,
+    led: &Ledger<'c>,
+    _visit: usize,
+    p: &masters::Procedure,
+    count: u32,
+) -> Option<Blocked> {
+    let code = p.code.0;
+    let d = ctx.claim.visits[_visit].date;
+    let (rule, source) = if BLOOD_DRAW.contains(&code) {
+        (id::D400, "R6告示 D400 (1日につき); 05 算定回数テーブル")
+    } else if code == KANRI_1 {
+        (id::MONTHLY, "R6告示 D026注4 (月1回); 05 算定回数テーブル")
+    } else {
+        return None;
+    };
+    let r = limits::reached(&ctx.set.tensuhyo, p.code, &[code], d, count, &ctx.history, &led.billed)?;
+    Some(Blocked::new(rule, source, r.message()))
+}
+
+/// 外来迅速検体検査加算: the listed quantity (項目数) beyond the day's 05 limit is removed;
+/// returns the quantity left to bill.
+pub fn jinsoku<'c>(
+    ctx: &'c Ctx<'c>,
+    led: &mut Ledger<'c>,
+    vs: &VisitState<'c>,
+    s: &'c masters::Version<masters::Procedure>,
+    idx: usize,
+    quantity: Option<Decimal>,
+) -> Option<Decimal> {
+    let d = vs.date;
+    let mut quantity = quantity;
+    let limit = ctx
+        .set
+        .tensuhyo
+        .santei_kaisu_on(s.row.code, d)
+        .find(|r| r.unit == masters::tensuhyo::KaisuUnit::Day && r.special == SpecialCondition::Unconditional);
+    if let Some(r) = limit {
+        let max = Decimal::from(r.max_count);
+        // 項目数 = quantity (データ規格 項目), over the day's visits.
+        let so_far: Decimal = led
+            .lines
+            .iter()
+            .filter(|l| l.date == d && l.code == s.row.code)
+            .filter_map(|l| {
+                let at = l.item()?;
+                ctx.claim.visits.get(at.visit)?.items.get(at.item)?.quantity
+            })
+            .sum();
+        let room = (max - so_far).max(Decimal::ZERO);
+        if let Some(q) = quantity.filter(|q| *q > room) {
+            led.remove_s(
+                d,
+                s,
+                (q - room).to_u32().unwrap_or(1),
+                Origin::Input,
+                id::KENSA_JINSOKU,
+                "R6告示 第3部第1節第1款 通則3 (5項目を限度); 05 算定回数テーブル",
+                format!(
+                    "外来迅速検体検査加算: {q} items listed, at most {max} a day ({so_far} earlier today; {})",
+                    ctx.set.tensuhyo.locate(r.at())
+                ),
+                Some(vs.at(idx)),
+            );
+            quantity = Some(room);
+        }
+    }
+    led.diag(
+        Level::Info,
+        "JINSOKU_LIST_UNCHECKED",
+        "外来迅速検体検査加算 kept as listed: the eligible-test list (特掲施設基準) is not coded (L)",
+        vs.item_path(idx),
+    );
+    quantity
+}
 
 #[cfg(test)]
 mod tests {
+    /// The points of a ladder typed from the 告示 (the row-backed ones are tested with the data).
+    fn pts(l: &Ladder, n: u32) -> Option<(u32, i64)> {
+        match l.steps {
+            Steps::Points(steps) => steps.iter().rev().find(|(min, _)| n >= *min).copied(),
+            Steps::Rows(_) => panic!("row-backed ladder"),
+        }
+    }
     use super::*;
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -380,20 +526,20 @@ mod tests {
     fn d007_ladder_boundaries_r6() {
         // R6告示 D007注: 5–7項目 93, 8–9項目 99, 10項目以上 103.
         let l = ladder(1, d(2024, 6, 1)).unwrap();
-        assert_eq!(ladder_points(l, 4), None);
-        assert_eq!(ladder_points(l, 5), Some((5, 93)));
-        assert_eq!(ladder_points(l, 7), Some((5, 93)));
-        assert_eq!(ladder_points(l, 8), Some((8, 99)));
-        assert_eq!(ladder_points(l, 9), Some((8, 99)));
-        assert_eq!(ladder_points(l, 10), Some((10, 103)));
-        assert_eq!(ladder_points(l, 30), Some((10, 103)));
+        assert_eq!(pts(l, 4), None);
+        assert_eq!(pts(l, 5), Some((5, 93)));
+        assert_eq!(pts(l, 7), Some((5, 93)));
+        assert_eq!(pts(l, 8), Some((8, 99)));
+        assert_eq!(pts(l, 9), Some((8, 99)));
+        assert_eq!(pts(l, 10), Some((10, 103)));
+        assert_eq!(pts(l, 30), Some((10, 103)));
     }
     #[test]
     fn r4_values_differ() {
         // R4告示 D007注 ハ 10項目以上 106; D009注2 ハ 4項目以上 396.
-        assert_eq!(ladder_points(ladder(1, d(2024, 5, 31)).unwrap(), 10), Some((10, 106)));
-        assert_eq!(ladder_points(ladder(5, d(2024, 5, 31)).unwrap(), 4), Some((4, 396)));
-        assert_eq!(ladder_points(ladder(5, d(2024, 6, 1)).unwrap(), 4), Some((4, 385)));
+        assert_eq!(pts(ladder(1, d(2024, 5, 31)).unwrap(), 10), Some((10, 106)));
+        assert_eq!(pts(ladder(5, d(2024, 5, 31)).unwrap(), 4), Some((4, 396)));
+        assert_eq!(pts(ladder(5, d(2024, 6, 1)).unwrap(), 4), Some((4, 385)));
         assert!(ladder(1, d(2022, 3, 31)).is_none());
         assert!(has_ladder(1));
     }
@@ -403,20 +549,15 @@ mod tests {
         // D008: 3項目以上5項目以下 410, 6–7 623, 8以上 900.
         let l = ladder(2, x).unwrap();
         assert_eq!(
-            (
-                ladder_points(l, 2),
-                ladder_points(l, 3),
-                ladder_points(l, 6),
-                ladder_points(l, 8)
-            ),
+            (pts(l, 2), pts(l, 3), pts(l, 6), pts(l, 8)),
             (None, Some((3, 410)), Some((6, 623)), Some((8, 900)))
         );
         // D013: 3 → 290, 4 → 360, 5+ → 425; D006: 3–4 → 530, 5+ → 722; D014: 2 → 320, 3+ → 490.
-        assert_eq!(ladder_points(ladder(3, x).unwrap(), 4), Some((4, 360)));
-        assert_eq!(ladder_points(ladder(6, x).unwrap(), 4), Some((3, 530)));
-        assert_eq!(ladder_points(ladder(6, x).unwrap(), 5), Some((5, 722)));
-        assert_eq!(ladder_points(ladder(7, x).unwrap(), 1), None);
-        assert_eq!(ladder_points(ladder(7, x).unwrap(), 3), Some((3, 490)));
+        assert_eq!(pts(ladder(3, x).unwrap(), 4), Some((4, 360)));
+        assert_eq!(pts(ladder(6, x).unwrap(), 4), Some((3, 530)));
+        assert_eq!(pts(ladder(6, x).unwrap(), 5), Some((5, 722)));
+        assert_eq!(pts(ladder(7, x).unwrap(), 1), None);
+        assert_eq!(pts(ladder(7, x).unwrap(), 3), Some((3, 490)));
         assert!(matches!(cap(9, x), Some(Cap::Items(8, _))));
         assert!(matches!(cap(10, x), Some(Cap::Items(2, _))));
         assert!(matches!(cap(11, x), Some(Cap::Points(1430, _))));
