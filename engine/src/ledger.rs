@@ -309,6 +309,7 @@ impl<'c> Ledger<'c> {
             .lines
             .into_iter()
             .map(|e| Line {
+                item: e.item(),
                 date: e.date,
                 code: e.code,
                 name: name_of(e.row),
@@ -331,6 +332,7 @@ impl<'c> Ledger<'c> {
             .removed
             .into_iter()
             .map(|e| Removed {
+                item: e.item(),
                 date: e.date,
                 code: e.code,
                 name: name_of(e.row),

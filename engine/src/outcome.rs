@@ -1,6 +1,7 @@
 //! The result of one claim: billed lines, removed lines, diagnostics, provenance.
 //! JSON names are a fixed interface (`docs/claim-format.md`).
 
+pub use crate::ledger::ItemRef;
 pub use crate::rules::sections::Section;
 pub use crate::rules::RuleId;
 use chrono::NaiveDate;
@@ -66,6 +67,9 @@ pub struct Line {
     /// JSON path of the input item, for input lines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The listed item `path` names, typed (not written: callers in Rust need not parse `path`).
+    #[serde(skip)]
+    pub item: Option<ItemRef>,
     /// Index of the visit this line belongs to.
     pub visit: usize,
     /// The 剤 / procedure group label (`rp`) of the input, when given.
@@ -85,6 +89,9 @@ pub struct Removed {
     pub reason: Reason,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The listed item `path` names, typed (not written).
+    #[serde(skip)]
+    pub item: Option<ItemRef>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

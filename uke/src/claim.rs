@@ -742,14 +742,6 @@ pub struct Recalculated {
     pub comparison: Comparison,
 }
 
-/// `visits[i].items[j]…` → (i, j).
-fn item_of(path: &str) -> Option<(usize, usize)> {
-    let rest = path.strip_prefix("visits[")?;
-    let (i, rest) = rest.split_once("].items[")?;
-    let (j, _) = rest.split_once(']')?;
-    Some((i.parse().ok()?, j.parse().ok()?))
-}
-
 /// Computes the converted claim (leaving out unpriceable lines) and compares it with the
 /// recorded figures. Errors only when the engine rejects the claim for another reason.
 pub fn recalculate(engine: &Engine, conv: &Converted, opts: Options) -> Result<Recalculated, ClaimError> {
@@ -802,7 +794,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
     }
     let mut derived = Vec::new();
     for l in &out.lines {
-        match l.path.as_deref().and_then(item_of).and_then(|(i, j)| unit_of(i, j)) {
+        match l.item.and_then(|r| unit_of(r.visit, r.item)) {
             Some(u) => {
                 let d = days.entry((u, l.date)).or_default();
                 d.recalculated += l.points * i64::from(l.count);
@@ -812,7 +804,7 @@ fn compare(conv: &Converted, out: &Outcome, dropped: &[Dropped]) -> Comparison {
         }
     }
     for r in &out.removed {
-        if let Some(u) = r.path.as_deref().and_then(item_of).and_then(|(i, j)| unit_of(i, j)) {
+        if let Some(u) = r.item.and_then(|r| unit_of(r.visit, r.item)) {
             days.entry((u, r.date)).or_default().removed.push(r);
         }
     }
