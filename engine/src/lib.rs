@@ -11,6 +11,8 @@
 //!
 //! Rule families live one per file under [`rules`]; see ARCHITECTURE.md for the map.
 
+#![forbid(unsafe_code)]
+
 mod burden;
 pub mod calendar;
 pub mod claim;
