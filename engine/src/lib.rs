@@ -201,3 +201,4 @@ mod send_sync {
 
 pub mod diff;
 pub mod gen;
+pub mod month;
