@@ -10,7 +10,8 @@
 //!
 //! Run: `cargo bench --bench batch` (env `SANTEI_BENCH_CLAIMS` changes N, default 20,000).
 
-use engine::gen::{parse_month, Generator};
+use engine::gen::Generator;
+use engine::month::parse_month;
 use engine::{Engine, Options};
 use rayon::prelude::*;
 use std::path::PathBuf;

@@ -140,15 +140,10 @@ pub fn age_years(birth: NaiveDate, d: NaiveDate) -> u32 {
     years.max(0) as u32
 }
 
-/// The first day of the month after the n-th birthday (age codes B3, B6, BF, BK).
+/// The first day of the month after the n-th birthday (age codes B3, B6, BF, BK): the month
+/// 12·n + 1 months after the birth month.
 fn month_after_birthday(birth: NaiveDate, n: u32) -> NaiveDate {
-    let y = birth.year() + n as i32;
-    let (ny, nm) = if birth.month() == 12 {
-        (y + 1, 1)
-    } else {
-        (y, birth.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(ny, nm, 1).unwrap_or(NaiveDate::MAX)
+    crate::month::month_start_plus(birth, 12 * n as i32 + 1).unwrap_or(NaiveDate::MAX)
 }
 
 /// 未就学: school entry is the 1st of April after the 6th birthday (a child born on 1 April
@@ -165,16 +160,9 @@ fn school_entry(birth: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, 4, 1).unwrap_or(NaiveDate::MAX)
 }
 
-/// First day of the month of `d`.
-pub fn month_start(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
-}
-
-/// The month `k` months before `d`'s month, as `YYYY-MM`.
-pub fn month_key_minus(d: NaiveDate, k: u32) -> String {
-    let total = d.year() * 12 + d.month0() as i32 - k as i32;
-    format!("{:04}-{:02}", total.div_euclid(12), total.rem_euclid(12) + 1)
-}
+// Month arithmetic lives in `crate::month`; re-exported here for the rule files that import it
+// from `crate::context` (rules/monthly.rs, rules/iryo_dx.rs).
+pub use crate::month::{month_key_minus, month_start};
 
 #[cfg(test)]
 mod tests {
@@ -186,8 +174,6 @@ mod tests {
     fn ages() {
         assert_eq!(age_years(d(2019, 5, 10), d(2025, 5, 9)), 5);
         assert_eq!(age_years(d(2019, 5, 10), d(2025, 5, 10)), 6);
-        assert_eq!(month_key_minus(d(2025, 4, 15), 3), "2025-01");
-        assert_eq!(month_key_minus(d(2025, 1, 15), 3), "2024-10");
         assert_eq!(month_after_birthday(d(2022, 12, 5), 3), d(2026, 1, 1));
         assert_eq!(school_entry(d(2019, 5, 10)), d(2026, 4, 1));
         assert_eq!(school_entry(d(2019, 4, 1)), d(2025, 4, 1));

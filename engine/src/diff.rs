@@ -25,7 +25,7 @@
 use crate::claim::Claim;
 use crate::outcome::{Line, Origin, Outcome, Removed};
 use crate::{ClaimError, Engine, Options};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use masters::{AnyVersion, Code, MasterSet, PointKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -34,18 +34,8 @@ use std::collections::{BTreeMap, HashMap};
 // What-if helpers
 // ---------------------------------------------------------------------------------------------
 
-/// `d` moved by `months` calendar months, the day clamped to the target month's length.
-pub fn add_months(d: NaiveDate, months: i32) -> NaiveDate {
-    let total = d.year() * 12 + d.month0() as i32 + months;
-    let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-    let last = crate::gen::month_end(NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)).day();
-    NaiveDate::from_ymd_opt(y, m, d.day().min(last)).unwrap_or(d)
-}
-
-/// Months from `a`'s month to `b`'s month.
-pub fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
-    (b.year() * 12 + b.month0() as i32) - (a.year() * 12 + a.month0() as i32)
-}
+// Month arithmetic lives in `crate::month`; re-exported as part of the what-if helpers.
+pub use crate::month::{add_months, months_between};
 
 /// Moves the claim into the month of `target`: every visit date and every `history` date is
 /// shifted by the same number of months (day-of-month kept, clamped to the month's length).
@@ -661,22 +651,5 @@ impl Summary {
         v.sort_by(|a, b| b.delta.abs().cmp(&a.delta.abs()).then_with(|| a.code.cmp(&b.code)));
         v.truncate(n);
         v
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn month_arithmetic() {
-        assert_eq!(add_months(d(2021, 10, 31), 1), d(2021, 11, 30));
-        assert_eq!(add_months(d(2021, 10, 15), 33), d(2024, 7, 15));
-        assert_eq!(add_months(d(2024, 3, 31), -1), d(2024, 2, 29));
-        assert_eq!(months_between(d(2021, 10, 5), d(2024, 7, 1)), 33);
     }
 }

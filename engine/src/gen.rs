@@ -148,28 +148,14 @@ pub struct Generator {
     n: u64,
 }
 
-/// Parses `YYYY-MM` into the first day of that month.
-pub fn parse_month(s: &str) -> Option<NaiveDate> {
-    if s.len() != 7 {
-        return None;
-    }
-    NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok()
-}
-
-/// The last day of `d`'s month.
-pub fn month_end(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
-}
+// Month arithmetic lives in `crate::month`; re-exported for the callers of `engine::gen`
+// (`santei gen`, the batch benchmark and tests parse their `--month` with it).
+pub use crate::month::{month_end, parse_month};
 
 impl Generator {
     /// A generator for the month of `month` (any day of it).
     pub fn new(set: &MasterSet, month: NaiveDate, seed: u64) -> Generator {
-        let first = month.with_day(1).unwrap_or(month);
+        let first = crate::month::month_start(month);
         let last = month_end(first);
         Generator {
             pools: Pools::build(set, first, last),
@@ -234,7 +220,7 @@ impl Generator {
         if r.chance(60) {
             let base = r.range(5, 70) as i64;
             for k in 1..=6u32 {
-                let key = crate::context::month_key_minus(self.first, k);
+                let key = crate::month::month_key_minus(self.first, k);
                 myna_rates.insert(key, Decimal::new(base * 10 + r.range(0, 99) as i64, 1));
             }
         }
@@ -416,19 +402,5 @@ mod tests {
         }
         // Reference value of SplitMix64 with seed 0.
         assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
-    }
-
-    #[test]
-    fn months() {
-        assert_eq!(parse_month("2024-07"), NaiveDate::from_ymd_opt(2024, 7, 1));
-        assert_eq!(parse_month("2024-13"), None);
-        assert_eq!(
-            month_end(NaiveDate::from_ymd_opt(2024, 2, 10).unwrap()),
-            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
-        );
-        assert_eq!(
-            month_end(NaiveDate::from_ymd_opt(2024, 12, 10).unwrap()),
-            NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
-        );
     }
 }

@@ -11,6 +11,8 @@
 //!
 //! Rule families live one per file under [`rules`]; see ARCHITECTURE.md for the map.
 
+#![forbid(unsafe_code)]
+
 mod burden;
 pub mod calendar;
 pub mod claim;
@@ -263,3 +265,4 @@ mod send_sync {
 
 pub mod diff;
 pub mod gen;
+pub mod month;

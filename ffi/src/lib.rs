@@ -28,7 +28,7 @@ use error::fail;
 use masters::MasterSet;
 use panic::{check_out, ffi_panic_boundary, try_ref};
 use std::ffi::{c_char, c_int, CStr};
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The ABI version. It is bumped on any breaking change of the C ABI (a symbol removed or its
@@ -143,6 +143,29 @@ fn masters_out(result: Result<MasterSet, masters::Error>, out: *mut *mut santei_
     }
 }
 
+/// Runs a master-set load on a thread of santei's own and waits for it; on the caller's thread
+/// if no thread can be started.
+///
+/// Loading reads the 電子点数表 tables on scoped threads (`std::thread::scope` in
+/// `masters::tensuhyo::load::par_map`), and a scope takes the *calling* thread's `Thread` handle
+/// (`thread::current()`), which std allocates on first use. On a thread that Rust did not start
+/// (a C program's main thread) that handle is never freed, and valgrind reports its 48 bytes as
+/// "possibly lost" at exit. A thread spawned here is Rust's own: its handle is freed when it
+/// ends, so nothing outlives the call. A panic in the load is re-raised here with its payload
+/// (the entry point's panic boundary turns it into `SANTEI_PANIC`).
+fn load_off_thread<F>(load: F) -> Result<MasterSet, masters::Error>
+where
+    F: FnOnce() -> Result<MasterSet, masters::Error> + Clone + Send + 'static,
+{
+    match std::thread::Builder::new()
+        .name("santei-masters-load".into())
+        .spawn(load.clone())
+    {
+        Ok(h) => h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+        Err(_) => load(),
+    }
+}
+
 /// Loads the official SSK master files found under the folder `dir_utf8` (searched
 /// recursively), with santei's supplement layered under them.
 ///
@@ -172,7 +195,8 @@ pub unsafe extern "C" fn santei_masters_open(dir_utf8: *const c_char, out: *mut 
                 )
             }
         };
-        masters_out(masters::load_dir(Path::new(dir)), out)
+        let dir = PathBuf::from(dir);
+        masters_out(load_off_thread(move || masters::load_dir(&dir)), out)
     })
 }
 
@@ -185,7 +209,7 @@ pub unsafe extern "C" fn santei_masters_open(dir_utf8: *const c_char, out: *mut 
 pub unsafe extern "C" fn santei_masters_open_default(out: *mut *mut santei_masters) -> santei_status {
     ffi_panic_boundary!(santei_status::SANTEI_PANIC, {
         check_out!(out, "out");
-        masters_out(masters::load_default(), out)
+        masters_out(load_off_thread(masters::load_default), out)
     })
 }
 

@@ -202,10 +202,10 @@ fn c_caller_under_valgrind() {
     }
     let bin = c_test_binary();
     let mut cmd = Command::new("valgrind");
-    // Strict: "possibly lost" blocks fail the run too. (Loading the 電子点数表 used to leave the
-    // calling thread's 48-byte `Thread` handle behind — `std::thread::scope` in
-    // masters::tensuhyo::load::par_map allocates it on a C thread and never frees it; par_map
-    // now uses plain joined threads. See that function.)
+    // Strict: "possibly lost" blocks fail the run too. (Loading the 電子点数表 on the C caller's
+    // thread would leave its 48-byte `Thread` handle behind — `std::thread::scope` in
+    // masters::tensuhyo::load::par_map allocates it on a C thread and never frees it; the
+    // santei_masters_open* entry points load on a thread of their own. See `load_off_thread`.)
     cmd.args([
         "--quiet",
         "--error-exitcode=1",

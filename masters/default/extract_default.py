@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rebuilds masters/default/ssk/** and masters/default/SOURCES.md from the staged SSK files.
+"""Rebuilds masters/default/ssk/**, masters/default/tensuhyo/** and masters/default/SOURCES.md from
+the staged SSK files.
 
 Usage: python3 masters/default/extract_default.py [SHARED_DATA_DIR]   (default: ../shared/data
 relative to the workspace root, i.e. /work/shared/data)
@@ -10,6 +11,14 @@ files and deltas). One excerpt per official file that has such a row, same relat
 same name; a zip's single member is written as the plain CSV (s_ALL20240531.zip ->
 s_ALL20240531.csv). Each row keeps the official file's own line end (CRLF everywhere except
 s_20220304.csv, which is LF-only upstream); a last row that had no line end gets the file's one.
+
+電子点数表 (TENSUHYO below): from each staged table 01, 03-2, 03-3, 03-4, 05 of
+tensuhyo/2024/, every row whose code columns (01: 診療行為コード; 03: コード① and コード②, both;
+05: 診療行為コード) are all among the chosen s codes is copied byte-for-byte, in file order, to
+tensuhyo/2024/<same name>. A table without such a row gets no file (an empty file would not load).
+No 02 包括 table is ever written: its presence switches the engine's hand-coded 外来診療料 list off.
+
+Every official file read must have the sha256 that shared/data/MANIFEST.md lists for it.
 """
 import csv
 import hashlib
@@ -47,6 +56,81 @@ Y_CODES = ('620000033 620098801 620452801 610453119 612370052 612340024 61232035
            '620008704 620007812 620003477 620009048 620766024 620767302 640454002 611170513 618110023')
 T_CODES = '700010000 700080000 700640000 710010136 710010158 710010176'
 C_CODES = '810000001 820000001 830000002 830100206 830100474 840000001 850100201'
+
+
+# 電子点数表 tables of the default set: (file name under tensuhyo/2024/, 0-based code columns,
+# column count). The code columns follow masters/src/tensuhyo/rows.rs (HojoRow col 2, HaihanRow
+# cols 2 and 4, KaisuRow col 2). 02 包括 is left out on purpose (see the docstring); 04 入院基本料
+# has no row for these codes (no 入院料 is chosen).
+TENSUHYO_DIR = 'tensuhyo/2024'
+TENSUHYO = [
+    ('01補助マスターテーブル.csv', (1,), 27),
+    ('03-2背反テーブル2.csv', (1, 3), 10),
+    ('03-3背反テーブル3.csv', (1, 3), 10),
+    ('03-4背反テーブル4.csv', (1, 3), 10),
+    ('05算定回数テーブル.csv', (1,), 14),
+]
+
+
+def manifest_sha():
+    """sha256 of every file MANIFEST.md lists, by its path under shared/data/."""
+    text = open(os.path.join(DATA, 'MANIFEST.md'), encoding='utf-8').read()
+    out = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if len(cells) >= 2 and cells[0].startswith('data/') and re.fullmatch(r'[0-9a-f]{64}', cells[-1]):
+            out[cells[0][len('data/'):]] = cells[-1]
+    return out
+
+
+def check_manifest(manifest, rel, sha):
+    want = manifest.get(rel)
+    if want is None:
+        sys.exit(f'{rel}: not listed in MANIFEST.md')
+    if want != sha:
+        sys.exit(f'{rel}: sha256 {sha}, MANIFEST.md says {want}')
+
+
+def extract_tensuhyo(s_codes, manifest):
+    """Writes tensuhyo/2024/<name> for each table of TENSUHYO; returns one summary row per table."""
+    out_root = os.path.join(HERE, 'tensuhyo')
+    shutil.rmtree(out_root, ignore_errors=True)
+    summary = []
+    for name, code_cols, ncols in TENSUHYO:
+        assert not name.startswith('02'), 'never ship a 02 包括 table'
+        rel = f'{TENSUHYO_DIR}/{name}'
+        b = open(os.path.join(DATA, rel), 'rb').read()
+        sha = hashlib.sha256(b).hexdigest()
+        check_manifest(manifest, rel, sha)
+        eol = b'\r\n' if b'\r\n' in b else b'\n'
+        lines = b.split(eol)
+        if lines[-1] == b'':
+            lines.pop()
+        sel = []
+        partial = 0
+        for ln in lines:
+            f = next(csv.reader([ln.decode('cp932')]))
+            if len(f) != ncols:
+                sys.exit(f'{rel}: a row of {len(f)} columns, want {ncols}: {ln[:80]!r}')
+            inside = [f[c] in s_codes for c in code_cols]
+            if all(inside):
+                sel.append((ln, f))
+            elif any(inside):
+                partial += 1
+        data = b''.join(ln + eol for ln, _ in sel)
+        out_rel = None
+        if sel:
+            out_rel = f'tensuhyo/2024/{name}'
+            path = os.path.join(HERE, out_rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'wb') as fh:
+                fh.write(data)
+        kinds = {}
+        for _, f in sel:
+            kinds[f[0]] = kinds.get(f[0], 0) + 1
+        summary.append((out_rel, rel, sha, len(sel), len(lines), partial,
+                        ' '.join(f'{k}×{v}' for k, v in sorted(kinds.items())), len(data), eol))
+    return summary
 
 
 def key(kind, f):
@@ -87,7 +171,10 @@ def pub(name):
 
 
 def main():
+    manifest = manifest_sha()
     db = {rel: read(rel) for rel in files()}
+    for rel, (sha, _, _, _) in db.items():
+        check_manifest(manifest, rel, sha)
     s = set()
     group_of = {}
     for rel, (_, _, rows, _) in db.items():
@@ -149,11 +236,14 @@ def main():
         missing = sorted(v - seen[k])
         if missing:
             sys.exit(f'chosen {k} codes not found in any file: {missing}')
-    write_sources(table, chosen, names, cat)
+    tables = extract_tensuhyo(chosen['s'], manifest)
+    write_sources(table, tables, chosen, names, cat)
 
 
-def write_sources(table, chosen, names, cat):
+def write_sources(table, tables, chosen, names, cat):
     total = sum(t[8] for t in table)
+    t_total = sum(t[7] for t in tables)
+    t_files = [t for t in tables if t[0]]
     o = []
     o.append('# Embedded default master set: sources\n')
     o.append('The files under `ssk/` are **excerpts** of the official SSK master files staged in '
@@ -163,8 +253,13 @@ def write_sources(table, chosen, names, cat):
              '(full files and 変更ファイル, 2022-02 … 2025-11), in file order, so that each code has exactly the '
              'version history it has when the whole `shared/data` folder is loaded (checked by '
              '`masters/tests/embedded.rs`). A zip\'s single member is stored as the plain CSV under the zip\'s base name.\n')
-    o.append('Regenerate with `python3 masters/default/extract_default.py [path/to/shared/data]` (it rewrites `ssk/` and this file).\n')
-    o.append(f'Total: {len(table)} files, {sum(t[4] for t in table)} rows, {total:,} bytes.\n')
+    o.append('The files under `tensuhyo/2024/` are excerpts of the 医科電子点数表 tables staged in `shared/data/tensuhyo/2024/` '
+             '(令和6年度版), made the same way: see [電子点数表 excerpts](#電子点数表-excerpts).\n')
+    o.append('Regenerate with `python3 masters/default/extract_default.py [path/to/shared/data]` (it rewrites `ssk/`, '
+             '`tensuhyo/` and this file; it stops when an official file\'s sha256 is not the one MANIFEST.md lists).\n')
+    o.append(f'Total: {len(table) + len(t_files)} files, {sum(t[4] for t in table) + sum(t[3] for t in tables)} rows, '
+             f'{total + t_total:,} bytes (SSK masters: {len(table)} files, {sum(t[4] for t in table)} rows, {total:,} bytes; '
+             f'電子点数表: {len(t_files)} files, {sum(t[3] for t in tables)} rows, {t_total:,} bytes).\n')
     o.append('Notes on the data:\n')
     o.append('- `ssk/2025-11/t_20251128.csv` and `ssk/2025-11/c_20250715.csv` are full files whose names lack `ALL`; the loader '
              'classifies them as full because they contain 変更区分 `0` rows. Their excerpts keep only `0` rows, so they stay full. '
@@ -183,6 +278,28 @@ def write_sources(table, chosen, names, cat):
         if eol == b'\n':
             src += ' — LF line ends'
         o.append(f'| `{out_rel}` | {src} | `{sha}` | {n} | {of:,} | {role} | {kinds} | {size:,} |')
+    o.append('')
+    o.append('## 電子点数表 excerpts\n')
+    o.append('From each staged table below, every row that concerns only chosen s codes was copied byte-for-byte '
+             '(Shift_JIS, every field quoted, CRLF, no header, file order): for 01 補助 and 05 算定回数 the row\'s '
+             '診療行為コード (col 2) is a chosen s code; for 03 背反 **both** コード① (col 2) and コード② (col 4) are. '
+             'A 背反 pair with one code outside the set is left out (column "pairs left out"): a claim on the default set '
+             'cannot bill that other code (it has no s row), and SSK publishes each pair in both directions, so both '
+             'directions of every kept pair are kept. The loaded default set\'s tables are therefore the full tables '
+             'restricted to these codes (checked by `masters/tests/embedded.rs`).\n')
+    o.append('- **03-4 背反テーブル4** (1週間につき) has no row whose two codes are both chosen (its 108 rows with a chosen code '
+             'pair it with 113013910 外来リハビリテーション診療料１ or 113014110 外来放射線照射診療料, neither in the set), so no file is shipped (an empty file '
+             'would not load): the default set lists 03-4 in `tensuhyo.missing` / `TENSUHYO_MISSING`, which the full '
+             'staged set does not. Restricted to the chosen codes the table is empty, so no result differs.')
+    o.append('- **02 包括テーブル** is not staged and must never be shipped here: when a set holds a 02 table the engine '
+             'switches its hand-coded 外来診療料 (A002注6) list off. **03-1 背反テーブル1** is not staged either.')
+    o.append('- **04 入院基本料テーブル** is not shipped: no chosen code is a 入院料 or one of its 加算.\n')
+    o.append('| excerpt (under masters/default/) | official file (under shared/data/) | sha256 of the official file (MANIFEST.md) | rows copied | of rows | pairs left out (one code outside the set) | 変更区分 of the copied rows | bytes |')
+    o.append('|---|---|---|---:|---:|---:|---|---:|')
+    for out_rel, rel, sha, n, of, partial, kinds, size, eol in tables:
+        excerpt = f'`{out_rel}`' if out_rel else '— (no row: not shipped)'
+        left = f'{partial:,}' if '背反' in rel else '—'
+        o.append(f'| {excerpt} | `{rel}` | `{sha}` | {n} | {of:,} | {left} | {kinds or "—"} | {size:,} |')
     o.append('')
     o.append('## Chosen codes\n')
     o.append('The s set is every code whose 注加算コード (col 38) is ' +

@@ -13,6 +13,8 @@
 //! no row is skipped silently (errors stop loading, warnings are kept in
 //! [`MasterSet::warnings`]); every version remembers the file and line it came from.
 
+#![forbid(unsafe_code)]
+
 pub mod columns;
 pub mod embedded;
 pub mod error;

@@ -1,13 +1,14 @@
 //! Tests of the master files compiled into the binary (`masters/src/embedded.rs`):
-//! the curated default set (`masters/default/`, excerpts of the official SSK files) and the
-//! 2026-06 supplement (`masters/supplement/s_20260305.csv`).
+//! the curated default set (`masters/default/`, excerpts of the official SSK files and of the
+//! 医科電子点数表 tables) and the 2026-06 supplement (`masters/supplement/s_20260305.csv`).
 //!
 //! The checks against the official files need the staged data: the environment variable
 //! `SANTEI_DATA`, else `<workspace>/../shared/data`. When it is absent those tests print a loud
 //! `SKIPPED` line and pass; the others need nothing but the binary.
 
 use chrono::NaiveDate;
-use masters::embedded::{DEFAULT_FILES, SUPPLEMENT_FILES, SUPPLEMENT_SOURCES};
+use masters::embedded::{DEFAULT_FILES, DEFAULT_TABLE_FILES, SUPPLEMENT_FILES, SUPPLEMENT_SOURCES};
+use masters::tensuhyo::{HaihanScope, TableId, TableLayer, TableRowRef, Tensuhyo};
 use masters::{AnyVersion, Code, Kind, Layer, MasterSet, Role, Source};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -214,9 +215,11 @@ fn default_set_loads_without_errors_or_warnings() {
     assert!(DEFAULT_FILES
         .iter()
         .all(|(n, _)| n.starts_with("ssk/") && n.ends_with(".csv")));
-    // Curated size: well under 1 MB.
+    // Curated size: the master excerpts under 800 kB, with the 電子点数表 excerpts under 1 MB.
     let size: usize = DEFAULT_FILES.iter().map(|(_, b)| b.len()).sum();
-    assert!(size < 800_000, "default set is {size} bytes");
+    assert!(size < 800_000, "default master excerpts are {size} bytes");
+    let tables: usize = DEFAULT_TABLE_FILES.iter().map(|(_, b)| b.len()).sum();
+    assert!(size + tables < 1_000_000, "default set is {} bytes", size + tables);
     // The chosen codes (see masters/default/SOURCES.md).
     assert_eq!((set.y.len(), set.t.len(), set.c.len()), (19, 6, 7));
     assert_eq!(set.s.len(), 205 + SUPPLEMENT_NEW.len());
@@ -235,8 +238,237 @@ const SUPPLEMENT_NEW: &[&str] = &[
     "180820010",
 ];
 
+/// The 電子点数表 tables the default set ships excerpts of (see masters/default/SOURCES.md), with
+/// the 1-based columns that name a 診療行為コード (01 col 2; 03 cols 2 and 4; 05 col 2).
+const DEFAULT_TABLES: &[(TableId, &[usize])] = &[
+    (TableId::Hojo, &[2]),
+    (TableId::Haihan(HaihanScope::Month), &[2, 4]),
+    (TableId::Haihan(HaihanScope::SameTime), &[2, 4]),
+    (TableId::Haihan(HaihanScope::Week), &[2, 4]),
+    (TableId::Kaisu, &[2]),
+];
+
+#[test]
+fn default_set_loads_its_tensuhyo_excerpts_as_official_tables() {
+    let set = default_set();
+    let t = &set.tensuhyo;
+    assert!(!DEFAULT_TABLE_FILES.is_empty());
+    assert_eq!(t.files.len(), DEFAULT_TABLE_FILES.len(), "{:#?}", t.files);
+    assert!(t.skipped.is_empty(), "{:?}", t.skipped);
+    assert!(t.switched_off.is_empty());
+    for ((name, bytes), f) in DEFAULT_TABLE_FILES.iter().zip(&t.files) {
+        assert!(name.starts_with("tensuhyo/2024/") && name.ends_with(".csv"), "{name}");
+        let file = name.rsplit('/').next().unwrap();
+        let table = masters::tensuhyo::classify_tensuhyo_name(file).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(file, table.file_name(), "{name}: the official file name");
+        assert!(
+            DEFAULT_TABLES.iter().any(|(id, _)| *id == table),
+            "{name}: not a table the default set ships"
+        );
+        assert_eq!(f.path, format!("embedded:{name}"));
+        assert_eq!((f.table, f.layer), (table, TableLayer::Official), "{name}");
+        assert_eq!(f.rows, lines(bytes).0.len(), "{name}");
+        assert!(t.has_official(table), "{name}");
+    }
+    // Never a 02 包括 table: the engine's hand-coded 外来診療料 list is switched off by one.
+    assert!(!t.has(TableId::Hokatsu));
+    assert_eq!(t.len(TableId::Hokatsu), 0);
+    // Spot rows a person can check in the official files.
+    // 01 line 1: 111000110 初診料, 算定回数関連 1 (05 holds rows for it).
+    let h = t.hojo(code("111000110")).expect("01 row of 初診料");
+    assert_eq!((h.name(), h.has_kaisu), ("初診料", true));
+    // 05 line 1: 111000110 初診料, 算定単位 159 初診時, 1 回.
+    let k = t.santei_kaisu(code("111000110"));
+    assert_eq!(k.len(), 1);
+    assert_eq!((k[0].unit.code(), k[0].max_count), (159, 1));
+    // 03-3 line 29: 111011810 初診料（同一日複数科受診時の２科目） ⟷ 111013770 機能強化加算（初診）,
+    // 背反区分 1 (keep ①); its mirror (line 82) has 2.
+    let a = t.haihan_pair(HaihanScope::SameTime, code("111011810"), code("111013770"));
+    let b = t.haihan_pair(HaihanScope::SameTime, code("111013770"), code("111011810"));
+    assert_eq!(a.map(|r| r.kubun.code()), Some(1));
+    assert_eq!(b.map(|r| r.kubun.code()), Some(2));
+    // 03-2 line 84: 111014870 外来感染対策向上加算（初診） ⟷ 112024370 (再診), 同一月内, 背反区分 3.
+    let m = t.haihan_pair(HaihanScope::Month, code("111014870"), code("112024370"));
+    assert_eq!(m.map(|r| r.kubun.code()), Some(3));
+}
+
+/// The s codes of the default set's master excerpts (not the supplement's).
+fn excerpt_s_codes() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (name, bytes) in DEFAULT_FILES {
+        if master_kind(name.rsplit('/').next().unwrap()) == Some('s') {
+            for l in lines(bytes).0 {
+                out.insert(row_key('s', l));
+            }
+        }
+    }
+    out
+}
+
+/// Field `col` (1-based) of one CSV row, as ASCII text.
+fn csv_field(line: &[u8], col: usize) -> String {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
+    let mut rec = csv::ByteRecord::new();
+    assert!(rdr.read_byte_record(&mut rec).expect("csv row"), "empty row");
+    let f = rec.get(col - 1).unwrap_or_else(|| panic!("no column {col}"));
+    std::str::from_utf8(f).expect("ASCII code field").to_string()
+}
+
 // ---------------------------------------------------------------------------------------------
 // (b) Every embedded row is an official row, and nothing of the chosen codes is missing.
+
+#[test]
+fn embedded_table_rows_are_byte_identical_official_rows() {
+    let data = data_or_skip!();
+    let s_codes = excerpt_s_codes();
+    assert_eq!(s_codes.len(), 205);
+    let embedded: BTreeMap<&str, &[u8]> = DEFAULT_TABLE_FILES.iter().map(|(n, b)| (*n, *b)).collect();
+    let mut failures = Vec::new();
+    let mut checked = 0usize;
+    for (table, code_cols) in DEFAULT_TABLES {
+        let name = format!("tensuhyo/2024/{}", table.file_name());
+        let official = std::fs::read(data.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (rows, official_crlf) = lines(&official);
+        assert!(official_crlf, "{name}: the published tables are CRLF");
+        let want: Vec<&[u8]> = rows
+            .iter()
+            .copied()
+            .filter(|l| code_cols.iter().all(|&c| s_codes.contains(&csv_field(l, c))))
+            .collect();
+        match embedded.get(name.as_str()) {
+            None if want.is_empty() => {}
+            None => failures.push(format!("{name}: {} rows of the set's codes but no excerpt", want.len())),
+            Some(bytes) => {
+                let (got, crlf) = lines(bytes);
+                if got != want {
+                    let first = got.iter().position(|l| !rows.contains(l));
+                    failures.push(format!(
+                        "{name}: {} rows, the official table has {} rows of the set's codes (first foreign row: {first:?})",
+                        got.len(),
+                        want.len()
+                    ));
+                }
+                if crlf != official_crlf
+                    || !bytes.ends_with(b"\r\n")
+                    || bytes.windows(2).filter(|w| w == b"\r\n").count() != got.len()
+                {
+                    failures.push(format!("{name}: line ends differ from the official file"));
+                }
+                checked += got.len();
+            }
+        }
+    }
+    // Every excerpt is one of the tables above (so it was compared).
+    for name in embedded.keys() {
+        assert!(
+            DEFAULT_TABLES
+                .iter()
+                .any(|(t, _)| *name == format!("tensuhyo/2024/{}", t.file_name())),
+            "{name}: not a shipped table"
+        );
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let total: usize = embedded.values().map(|b| lines(b).0.len()).sum();
+    assert_eq!(checked, total, "every embedded table row was compared");
+    assert!(total > 800, "only {total} table rows");
+}
+
+/// A row with its provenance blanked (file index and line differ between the two sets).
+fn unplaced<R: Clone>(r: &R, meta: impl Fn(&mut R) -> &mut masters::tensuhyo::RowMeta) -> R {
+    let mut r = r.clone();
+    meta(&mut r).at = TableRowRef { file: 0, line: 0 };
+    r
+}
+
+#[test]
+fn default_tables_equal_the_full_tables_restricted_to_its_codes() {
+    let data = data_or_skip!();
+    let full = &full_set(&data).tensuhyo;
+    let def = &default_set().tensuhyo;
+    let s: BTreeSet<Code> = excerpt_s_codes().iter().map(|c| code(c)).collect();
+    let has = |c: Code| s.contains(&c);
+    fn same<R: Clone + PartialEq + std::fmt::Debug>(
+        what: &str,
+        def: &[R],
+        full: impl Iterator<Item = R>,
+        meta: impl Fn(&mut R) -> &mut masters::tensuhyo::RowMeta + Copy,
+    ) -> usize {
+        let want: Vec<R> = full.map(|r| unplaced(&r, meta)).collect();
+        let got: Vec<R> = def.iter().map(|r| unplaced(r, meta)).collect();
+        assert_eq!(got.len(), want.len(), "{what}: row count");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{what}");
+        }
+        got.len()
+    }
+    let mut n = 0;
+    n += same(
+        "01",
+        def.hojo_rows(),
+        full.hojo_rows().iter().filter(|r| has(r.code)).cloned(),
+        |r| &mut r.meta,
+    );
+    for scope in HaihanScope::ALL {
+        n += same(
+            TableId::Haihan(scope).id(),
+            def.haihan_rows(scope),
+            full.haihan_rows(scope)
+                .iter()
+                .filter(|r| has(r.code1) && has(r.code2))
+                .cloned(),
+            |r| &mut r.meta,
+        );
+    }
+    n += same(
+        "05",
+        def.kaisu_rows(),
+        full.kaisu_rows().iter().filter(|r| has(r.code)).cloned(),
+        |r| &mut r.meta,
+    );
+    n += same(
+        "04",
+        def.nyuin_rows(),
+        full.nyuin_rows().iter().filter(|r| has(r.code)).cloned(),
+        |r| &mut r.meta,
+    );
+    assert_eq!(full.len(TableId::Hokatsu), 0, "the staged set has no 02 table");
+    assert_eq!(def.len(TableId::Hokatsu), 0);
+    assert_eq!(n, 897, "rows compared");
+    // Absent tables: the full set's, plus those with no row for these codes (03-4, 04).
+    let restricted_empty = |t: TableId| full.has_official(t) && def.len(t) == 0;
+    let want: Vec<&str> = TableId::ALL
+        .into_iter()
+        .filter(|t| full.missing.contains(&t.label()) || restricted_empty(*t))
+        .map(TableId::label)
+        .collect();
+    assert_eq!(def.missing, want);
+    assert_eq!(
+        def.missing,
+        [
+            "02 包括テーブル",
+            "03-1 背反テーブル1",
+            "03-4 背反テーブル4",
+            "04 入院基本料テーブル"
+        ]
+    );
+    // The lookups agree too, code by code, for every code of the set.
+    for &c in &s {
+        let ks = |t: &Tensuhyo| t.santei_kaisu(c).iter().map(|r| r.raw.clone()).collect::<Vec<_>>();
+        assert_eq!(ks(def), ks(full), "05 of {c}");
+        let hs = |t: &Tensuhyo| {
+            t.haihan_pairs(c)
+                .filter(|r| has(r.code1) && has(r.code2))
+                .map(|r| r.raw.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hs(def), hs(full), "03 of {c}");
+        assert_eq!(
+            def.haihan_pairs(c).count(),
+            hs(def).len(),
+            "03 of {c}: only pairs inside the set"
+        );
+    }
+}
 
 #[test]
 fn embedded_rows_are_byte_identical_official_rows() {

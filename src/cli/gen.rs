@@ -3,7 +3,8 @@
 //! (see `engine::gen`). The same masters, month and seed always give the same output.
 
 use clap::Args;
-use engine::gen::{parse_month, Generator};
+use engine::gen::Generator;
+use engine::month::parse_month;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -426,59 +426,38 @@ fn read_one(job: &Job<'_>, sink: &mut Sink<'_>) -> Result<(AnyRows, usize, usize
     Ok((rows, n, columns, member))
 }
 
-/// `f` over `items`, one thread per item (the tables are independent; there are at most a
-/// handful of files). Results keep the order of `items`; a panic in `f` is re-raised here after
-/// every thread has been joined.
+/// `f` over `items`, one scoped thread per item (the tables are independent; there are at most
+/// a handful of files). Results keep the order of `items`. When a thread cannot be started
+/// (resource limits), that item runs here instead. A panic in `f` is re-raised here with its own
+/// payload; `std::thread::scope` joins every thread before it returns or unwinds, so no thread
+/// outlives the borrow of `items` and `f`.
 ///
-/// Not `std::thread::scope`: a scope records the *calling* thread's `Thread` handle
-/// (`thread::current()`), which std allocates on first use and, on a thread that Rust did not
-/// start (a C program's main thread calling `santei_masters_open`), never frees — valgrind
-/// reports those 48 bytes as "possibly lost" at exit. Plain spawned threads only touch their own
-/// handles, which are freed when they are joined, so nothing outlives the call.
+/// A scope takes the calling thread's `Thread` handle, which std never frees on a thread that
+/// Rust did not start (a C program's main thread): the C ABI therefore loads master sets on a
+/// thread of its own (`load_off_thread` in `ffi/src/lib.rs`).
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
     if items.len() < 2 {
         return items.iter().map(f).collect();
     }
-    enum Slot<U> {
-        Running(std::thread::JoinHandle<U>),
-        Done(U),
-    }
-    /// Joins every thread still running when dropped (on the way out of a panic, too).
-    struct JoinAll<U>(std::collections::VecDeque<Slot<U>>);
-    impl<U> Drop for JoinAll<U> {
-        fn drop(&mut self) {
-            for slot in self.0.drain(..) {
-                if let Slot::Running(h) = slot {
-                    let _ = h.join();
-                }
-            }
-        }
-    }
     let f = &f;
-    let mut slots = JoinAll(std::collections::VecDeque::with_capacity(items.len()));
-    for it in items {
-        let work = move || f(it);
-        // SAFETY: `spawn_unchecked` lets the thread borrow `f` and `it`, which live until this
-        // function returns. Every spawned thread is joined before that: by the loop below, or,
-        // if anything panics first, by `JoinAll::drop` while `slots` unwinds. The handle is never
-        // leaked (no `mem::forget`), so no thread can outlive the borrow.
-        match unsafe { std::thread::Builder::new().spawn_unchecked(work) } {
-            Ok(h) => slots.0.push_back(Slot::Running(h)),
-            // No thread to be had (resource limits): do this item here.
-            Err(_) => slots.0.push_back(Slot::Done(f(it))),
-        }
-    }
-    let mut out = Vec::with_capacity(items.len());
-    while let Some(slot) = slots.0.pop_front() {
-        match slot {
-            Slot::Done(u) => out.push(u),
-            Slot::Running(h) => match h.join() {
-                Ok(u) => out.push(u),
-                Err(e) => std::panic::resume_unwind(e),
-            },
-        }
-    }
-    out
+    std::thread::scope(|s| {
+        // `Ok`: running on its own thread; `Err`: already computed here (no thread to be had).
+        let slots: Vec<Result<std::thread::ScopedJoinHandle<'_, U>, U>> = items
+            .iter()
+            .map(|it| {
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || f(it))
+                    .map_err(|_| f(it))
+            })
+            .collect();
+        slots
+            .into_iter()
+            .map(|slot| match slot {
+                Ok(h) => h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+                Err(done) => done,
+            })
+            .collect()
+    })
 }
 
 /// Loads every 電子点数表 table found among `sources` (all files of a master set; files that are
@@ -625,4 +604,32 @@ fn load_with(sources: &[Source], collect_all: bool, sink: &mut Sink<'_>) -> Resu
         kaisu_runs,
     };
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::par_map;
+
+    #[test]
+    fn par_map_keeps_the_order_of_the_items() {
+        let items: Vec<u32> = (0..9).collect();
+        assert_eq!(par_map(&items, |x| x * 10), vec![0, 10, 20, 30, 40, 50, 60, 70, 80]);
+        assert_eq!(par_map(&[7u32], |x| x + 1), vec![8]);
+        assert!(par_map(&[] as &[u32], |x| x + 1).is_empty());
+    }
+
+    #[test]
+    fn par_map_borrows_from_the_caller() {
+        let owned: Vec<String> = vec!["01".into(), "03-2".into(), "05".into()];
+        let prefix = String::from("t");
+        assert_eq!(par_map(&owned, |s| format!("{prefix}{s}")), vec!["t01", "t03-2", "t05"]);
+    }
+
+    #[test]
+    fn par_map_reraises_a_panic_with_its_payload() {
+        let items = [1u32, 2, 3];
+        let err = std::panic::catch_unwind(|| par_map(&items, |&x| if x == 2 { panic!("item {x}") } else { x }))
+            .expect_err("the panic of item 2");
+        assert_eq!(err.downcast_ref::<String>().map(String::as_str), Some("item 2"));
+    }
 }
