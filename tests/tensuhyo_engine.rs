@@ -77,3 +77,54 @@ fn override_switches_off_a_haihan_pair() {
     assert_eq!(overridden.total_points, 375 + extra.points * extra.count as i64);
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// The 特定疾患療養管理料 limit is the 05 row (113001810 「月」 2 — 05算定回数テーブル.csv), not a
+/// number in code: three visits in July bill two and remove the third naming the 05 row; the same
+/// claim on a set without the 05 table bills all three (and says the table is missing).
+#[test]
+fn b000_limit_comes_from_the_05_table() {
+    let data = data_dir();
+    if !data.is_dir() {
+        skip_loudly("tensuhyo_engine::b000_limit_comes_from_the_05_table");
+        return;
+    }
+    const THREE: &str = r#"{"facility":{"kind":"clinic"},
+     "patient":{"birth_date":"1960-04-01","tokutei_shikkan":true},
+     "visits":[
+      {"date":"2024-07-02","time":"10:00","kind":"revisit","items":[{"code":"113001810"}]},
+      {"date":"2024-07-16","time":"10:00","kind":"revisit","items":[{"code":"113001810"}]},
+      {"date":"2024-07-30","time":"10:00","kind":"revisit","items":[{"code":"113001810"}]}]}"#;
+    let run = |dir: &Path| {
+        let set = masters::load_dir(dir).expect("masters");
+        Engine::new(Arc::new(set))
+            .calculate_json(THREE.as_bytes(), Options { trace: true })
+            .expect("claim")
+    };
+    let tmp = std::env::temp_dir().join(format!("santei-no05-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    link_all(&data.join("ssk/2024-06"), &tmp);
+    link_all(&data.join("tensuhyo/2024"), &tmp);
+    let with = run(&tmp);
+    assert_eq!(with.lines.iter().filter(|l| l.code == "113001810").count(), 2);
+    let r: Vec<_> = with.removed.iter().filter(|r| r.code == "113001810").collect();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].date.to_string(), "2024-07-30");
+    assert!(
+        r[0].reason
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("05算定回数テーブル.csv:"),
+        "{:?}",
+        r[0].reason
+    );
+    std::fs::remove_file(tmp.join("05算定回数テーブル.csv")).unwrap();
+    let without = run(&tmp);
+    assert_eq!(without.lines.iter().filter(|l| l.code == "113001810").count(), 3);
+    assert!(without
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "TENSUHYO_MISSING" && d.message.contains("05")));
+    std::fs::remove_dir_all(&tmp).unwrap();
+}

@@ -1473,3 +1473,41 @@ fn pediatric_bundle_past_its_age_does_not_bundle() {
     assert_eq!(lines(&o, "160000310").len(), 1, "{}", dump(&o));
     assert_total(&o, 101);
 }
+
+/// D004-2 悪性腫瘍組織検査 (処理が容易), group 13 (s col 16): 3 items on one collection → 6,000点,
+/// the points of master row 160232270 「悪性腫瘍組織検査減算（処理が容易）（３項目）」 (s_ALL20240531,
+/// 6000.00), not 2,500 × 3 = 7,500; 2 items → 4,000 (160232170). R6告示 D004-2注1; 判断料 D026 6
+/// 遺伝子関連・染色体検査判断料 100 derived once.
+#[test]
+fn d004_2_ladder_points_come_from_the_master_rows() {
+    let e = eng!();
+    let items = |codes: &[&str]| Value::Array(codes.iter().map(|c| json!({"code": c})).collect());
+    let three = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit(
+                "2024-07-10",
+                None,
+                items(&["160220610", "160220710", "160220810"]),
+            )],
+        ),
+    );
+    let ladder: Vec<_> = three
+        .lines
+        .iter()
+        .filter(|l| l.reason.rule == "D004-2-hokatsu")
+        .collect();
+    assert_eq!(ladder.len(), 3, "{}", dump(&three));
+    assert_eq!(ladder.iter().map(|l| l.points).sum::<i64>(), 6000, "{}", dump(&three));
+    assert!(ladder[2].reason.detail.as_deref().unwrap_or("").contains("160232270"));
+    assert_eq!(three.total_points, 6100, "{}", dump(&three));
+    let two = calc(
+        e,
+        claim(
+            adult(),
+            vec![visit("2024-07-10", None, items(&["160220610", "160220710"]))],
+        ),
+    );
+    assert_eq!(two.total_points, 4000 + 100, "{}", dump(&two));
+}

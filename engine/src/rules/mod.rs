@@ -167,10 +167,20 @@ pub struct CatalogueEntry {
     pub family: &'static str,
     /// The 告示/通知 (or table) the rule implements; a line may cite a more precise 注.
     pub source: &'static str,
+    /// What decides the rule: `D:` the data it reads (master columns, 電子点数表 rows), `C:` what is
+    /// coded and why no data carries it (separated by `; `).
+    pub basis: &'static str,
+}
+
+impl CatalogueEntry {
+    /// The coded parts of the rule (the `C:` parts of [`CatalogueEntry::basis`]).
+    pub fn coded(&self) -> impl Iterator<Item = &'static str> {
+        self.basis.split("; ").filter_map(|p| p.strip_prefix("C:"))
+    }
 }
 
 macro_rules! catalogue {
-    ($($name:ident = $id:literal, $family:literal, $source:literal;)*) => {
+    ($($name:ident = $id:literal, $family:literal, $source:literal, $basis:literal;)*) => {
         /// Every rule id, as a constant (`rules::id::A000`).
         pub mod id {
             use super::RuleId;
@@ -178,89 +188,89 @@ macro_rules! catalogue {
         }
         /// The catalogue: every rule id with its family file and source.
         pub static CATALOGUE: &[CatalogueEntry] = &[
-            $(CatalogueEntry { id: id::$name, family: $family, source: $source },)*
+            $(CatalogueEntry { id: id::$name, family: $family, source: $source, basis: $basis },)*
         ];
     };
 }
 
 catalogue! {
-    A000 = "A000", "rules/kihon.rs", "R6告示 A000 初診料";
-    A001 = "A001", "rules/kihon.rs", "R6告示 A001 再診料";
-    A002 = "A002", "rules/kihon.rs", "R6告示 A002 外来診療料";
-    CHU_KASAN = "chu-kasan", "rules/chu_kasan.rs", "医科診療行為マスター 注加算コード/通番 (cols 38–43); R6告示 A000/A001/A002 注";
-    CHU_KASAN_TIME_AGE = "chu-kasan-time-age", "rules/chu_kasan.rs", "R6告示 A000注7, A001注5, A002注8 (時間外等 × 乳幼児); 時間加算区分 (col 40)";
-    CHU_KASAN_LISTED = "chu-kasan-listed", "rules/chu_kasan.rs", "a listed 注加算, checked for 施設基準 and limits";
-    IRYO_JOHO = "iryo-joho", "rules/iryo_dx.rs", "R6告示 A000注15, A001注19, A002注10 医療情報取得加算 (and predecessors)";
-    IRYO_DX = "iryo-dx", "rules/iryo_dx.rs", "R6告示 A000注16 医療ＤＸ推進体制整備加算";
-    IRYO_DX_LISTED = "iryo-dx-listed", "rules/iryo_dx.rs", "R6告示 A000注15/16; claim lists the code";
-    DENSHI_RENKEI = "denshi-renkei", "rules/iryo_dx.rs", "R8告示 電子的診療情報連携体制整備加算";
-    MONTHLY = "monthly", "rules/monthly.rs", "月1回 / 3月に1回 limits shared by a family of codes";
-    GAIRAI_KANRI = "gairai-kanri", "rules/gairai_kanri.rs", "R6告示 A001注8 外来管理加算";
-    MASTER_CHECK = "master-check", "rules/items.rs", "医科診療行為マスター 入外適用区分, 病院・診療所区分, 年齢 (cols 17, 19, 41–42)";
-    KIZAMI = "kizami", "rules/items.rs", "医科診療行為マスター きざみ値 (cols 30–35)";
-    AGE_KASAN = "age-kasan", "rules/items.rs", "医科診療行為マスター 年齢加算 (cols 100–111)";
-    COMMENT = "comment", "rules/items.rs", "コメントマスター";
-    B_IGAKU = "B-igaku", "rules/items.rs", "R6告示 第2章第1部 医学管理等; points from the master row";
-    C_ZAITAKU = "C-zaitaku", "rules/items.rs", "R6告示 第2章第2部 在宅医療; points from the master row";
-    D_KENSA = "D-kensa", "rules/items.rs", "R6告示 第2章第3部 検査 / 第13部 病理; points from the master row";
-    E_GAZO = "E-gazo", "rules/items.rs", "R6告示 第2章第4部 画像診断; points from the master row";
-    G_CHUSHA = "G-chusha", "rules/items.rs", "R6告示 第2章第6部 注射; points from the master row";
-    J_SHOCHI = "J-shochi", "rules/items.rs", "R6告示 第2章第9部 処置; points from the master row";
-    K_SHUJUTSU = "K-shujutsu", "rules/items.rs", "R6告示 第2章第10部/第11部; points from the master row";
-    UNCHECKED = "unchecked", "rules/items.rs", "医科診療行為マスター (no rule family checks this item yet)";
-    F200 = "F200", "rules/items.rs", "R6告示 F200 薬剤";
-    G100 = "G100", "rules/items.rs", "R6告示 G100 薬剤";
-    C200 = "C200", "rules/items.rs", "R6告示 C200 薬剤";
-    K940 = "K940", "rules/items.rs", "R6告示 K940 薬剤";
-    D500 = "D500", "rules/items.rs", "R6告示 D500 薬剤";
-    E300 = "E300", "rules/items.rs", "R6告示 E300 薬剤";
-    J300 = "J300", "rules/items.rs", "R6告示 J300 薬剤 (and H100/I100/L200 alike)";
-    B200 = "B200", "rules/items.rs", "R6告示 B200 特定保険医療材料";
-    C300 = "C300", "rules/items.rs", "R6告示 C300 特定保険医療材料";
-    F300 = "F300", "rules/items.rs", "R6告示 F300 特定保険医療材料";
-    G200 = "G200", "rules/items.rs", "R6告示 G200 特定保険医療材料";
-    J400 = "J400", "rules/items.rs", "R6告示 J400 特定保険医療材料";
-    K950 = "K950", "rules/items.rs", "R6告示 K950 特定保険医療材料";
-    D600 = "D600", "rules/items.rs", "R6告示 D600 特定保険医療材料";
-    E401 = "E401", "rules/items.rs", "R6告示 E401 特定保険医療材料";
-    E400 = "E400", "rules/items.rs", "R6告示 E400 フィルム";
-    MATERIAL = "material", "rules/items.rs", "材料価格基準 (価格÷10円, 四捨五入)";
-    F000 = "F000", "rules/touyaku/", "R6告示 F000 調剤料";
-    F000_MAYAKU = "F000-mayaku", "rules/touyaku/", "R6告示 F000注 麻薬等加算";
-    F100 = "F100", "rules/touyaku/", "R6告示 F100 処方料";
-    F100_MAYAKU = "F100-mayaku", "rules/touyaku/", "R6告示 F100注2 麻薬等加算";
-    F100_NYUYOJI = "F100-nyuyoji", "rules/touyaku/", "R6告示 F100注3 乳幼児加算";
-    F100_TOKUTEI = "F100-tokutei", "rules/touyaku/", "R6告示 F100注5 / F400注5 特定疾患処方管理加算";
-    F400 = "F400", "rules/touyaku/", "R6告示 F400 処方箋料; 第5部 通則 (院外処方)";
-    F400_NYUYOJI = "F400-nyuyoji", "rules/touyaku/", "R6告示 F400注 乳幼児加算";
-    F400_IPPANMEI = "F400-ippanmei", "rules/touyaku/", "R6告示 F400注7 一般名処方加算; R6通知 F400(12)";
-    F500 = "F500", "rules/touyaku/", "R6告示 F500 調剤技術基本料";
-    F200_CHU3 = "F200-chu3", "rules/touyaku/", "R6告示 F200注3 7種類以上の内服薬 (100分の90)";
-    F_SIDE = "F-side", "rules/touyaku/", "R6告示 第5部 通則 (院内: F000/F100/F500; 院外: F400 only)";
-    TOUYAKU = "touyaku", "rules/touyaku/", "R6告示 F100注5 / F400注5 / F500 (listed F rows that do not hold)";
-    TOUYAKU_LISTED = "touyaku-listed", "rules/touyaku/", "R6告示 第5部 投薬; listed F row, checked for 院内/院外";
-    D400 = "D400", "rules/kensa/", "R6告示 D400 血液採取 (1日につき)";
-    D026 = "D026", "rules/kensa/", "R6告示 D026注1 検体検査判断料 (月1回)";
-    HANDAN = "handan", "rules/kensa/", "R6告示 D026 ほか 判断料; 実施判断グループ (col 51)";
-    D007_COUNT = "D007-count", "rules/kensa/", "R6通知 D007 (1)–(7)";
-    KENSA_CAP = "kensa-cap", "rules/kensa/", "R6告示 D012 11/44 注, D015 13 注 (同一検体の限度)";
-    KENSA_JINSOKU = "kensa-jinsoku", "rules/kensa/", "R6告示 第3部第1節第1款 通則3 外来迅速検体検査加算 (5項目を限度)";
-    D007_HOKATSU = "D007-hokatsu", "rules/kensa/", "R6告示 D007注 (包括対象検査 col 16 = 1)";
-    D008_HOKATSU = "D008-hokatsu", "rules/kensa/", "R4/R6告示 D008注 (col 16 = 2)";
-    D013_HOKATSU = "D013-hokatsu", "rules/kensa/", "R4/R6告示 D013注 (col 16 = 3)";
-    D009_HOKATSU = "D009-hokatsu", "rules/kensa/", "R6告示 D009注2 (col 16 = 5)";
-    D006_HOKATSU = "D006-hokatsu", "rules/kensa/", "R4/R6告示 D006注 (col 16 = 6)";
-    D014_HOKATSU = "D014-hokatsu", "rules/kensa/", "R4/R6告示 D014注1 (col 16 = 7)";
-    D004_2_HOKATSU = "D004-2-hokatsu", "rules/kensa/", "R4/R6告示 D004-2注1/注2 (col 16 = 13/14); points of the master's 減算 rows";
-    D006_27_HOKATSU = "D006-27-hokatsu", "rules/kensa/", "R6告示 D006-27注1/注2 (col 16 = 15/16)";
-    B000 = "B000", "rules/igaku_kanri.rs", "R6告示 B000 特定疾患療養管理料";
-    B011_3 = "B011-3", "rules/igaku_kanri.rs", "R6告示 B011-3 薬剤情報提供料";
-    B001_2_HOKATSU = "B001-2-hokatsu", "rules/igaku_kanri.rs", "R6告示 B001-2 注3 / B001-2-11 注3";
-    A002_HOKATSU = "A002-hokatsu", "rules/gairai_hokatsu.rs", "R6告示 A002注6; R6通知 A002(12)";
-    G004 = "G004", "rules/chusha.rs", "R6告示 G004 点滴注射 (1日につき)";
-    G_TSUSOKU = "G-tsusoku", "rules/chusha.rs", "R6告示 第6部 通則 加算";
-    J_NYUYOJI = "J-nyuyoji", "rules/shochi.rs", "R6告示 第9部 通則 処置乳幼児加算";
-    TENSUHYO_02_HOKATSU = "tensuhyo-02-hokatsu", "rules/tensuhyo_check.rs", "医科電子点数表 02 包括テーブル";
-    TENSUHYO_03_HAIHAN = "tensuhyo-03-haihan", "rules/tensuhyo_check.rs", "医科電子点数表 03 背反テーブル";
-    TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル";
+    A000 = "A000", "rules/kihon.rs", "R6告示 A000 初診料", "D:points and name of the base row; C:which 告示 item applies (visit kind, facility, departments of the day) is not a master column";
+    A001 = "A001", "rules/kihon.rs", "R6告示 A001 再診料", "D:points and name of the base row; C:which 告示 item applies is not a master column";
+    A002 = "A002", "rules/kihon.rs", "R6告示 A002 外来診療料", "D:points and name of the base row; C:which 告示 item applies (病院 ≥200 一般病床) is not a master column";
+    CHU_KASAN = "chu-kasan", "rules/chu_kasan.rs", "医科診療行為マスター 注加算コード/通番 (cols 38–43); R6告示 A000/A001/A002 注", "D:注加算コード/通番, 年齢, 時間加算区分, 病院・診療所区分, 施設基準コード (s cols 19, 38–43, 72–81)";
+    CHU_KASAN_TIME_AGE = "chu-kasan-time-age", "rules/chu_kasan.rs", "R6告示 A000注7, A001注5, A002注8 (時間外等 × 乳幼児); 時間加算区分 (col 40)", "D:時間加算区分 and 年齢 columns of the 注加算 rows; C:the 乳幼児-replaces rule (A000注7) is 告示 text only";
+    CHU_KASAN_LISTED = "chu-kasan-listed", "rules/chu_kasan.rs", "a listed 注加算, checked for 施設基準 and limits", "D:施設基準コード of the listed row and the 月1回 family limits";
+    IRYO_JOHO = "iryo-joho", "rules/iryo_dx.rs", "R6告示 A000注15, A001注19, A002注10 医療情報取得加算 (and predecessors)", "D:the points and validity of the family rows; C:which 医療情報取得加算 code applies (マイナ use, 初診/再診, 3月に1回) is 告示/通知 text";
+    IRYO_DX = "iryo-dx", "rules/iryo_dx.rs", "R6告示 A000注16 医療ＤＸ推進体制整備加算", "D:the points of the tier rows, 施設基準 4035; C:tier tables and マイナ保険証利用率 thresholds are MHLW notices (M), not in any master";
+    IRYO_DX_LISTED = "iryo-dx-listed", "rules/iryo_dx.rs", "R6告示 A000注15/16; claim lists the code", "D:the listed row; C:the family limits (月1回) are 告示 text";
+    DENSHI_RENKEI = "denshi-renkei", "rules/iryo_dx.rs", "R8告示 電子的診療情報連携体制整備加算", "D:the code and points of the supplement row; C:the 2026 加算 conditions are R8告示 text";
+    MONTHLY = "monthly", "rules/monthly.rs", "R6告示 A000注15/16, A001注19, D026注1 ほか: 月1回 / 3月に1回 limits shared by a family of codes", "C:limits shared by a family of codes (月1回 over several codes, 3月に1回) are not expressed per code by the 05 table";
+    GAIRAI_KANRI = "gairai-kanri", "rules/gairai_kanri.rs", "R6告示 A001注8 外来管理加算", "D:外来管理加算区分 (s col 56); C:the 電話等 / 2科目 exclusions are 告示/通知 text";
+    MASTER_CHECK = "master-check", "rules/items.rs", "医科診療行為マスター 入外適用区分, 病院・診療所区分, 年齢 (cols 17, 19, 41–42)", "D:入外適用区分, 病院・診療所区分, 上限/下限年齢 (s cols 17, 19, 41–42)";
+    KIZAMI = "kizami", "rules/items.rs", "医科診療行為マスター きざみ値 (cols 30–35)", "D:きざみ値 (s cols 30–35)";
+    AGE_KASAN = "age-kasan", "rules/items.rs", "医科診療行為マスター 年齢加算 (cols 100–111)", "D:年齢加算 (s cols 100–111)";
+    COMMENT = "comment", "rules/items.rs", "コメントマスター", "D:the コメントマスター row";
+    B_IGAKU = "B-igaku", "rules/items.rs", "R6告示 第2章第1部 医学管理等; points from the master row", "D:points of the master row";
+    C_ZAITAKU = "C-zaitaku", "rules/items.rs", "R6告示 第2章第2部 在宅医療; points from the master row", "D:points of the master row";
+    D_KENSA = "D-kensa", "rules/items.rs", "R6告示 第2章第3部 検査 / 第13部 病理; points from the master row", "D:points of the master row";
+    E_GAZO = "E-gazo", "rules/items.rs", "R6告示 第2章第4部 画像診断; points from the master row", "D:points of the master row";
+    G_CHUSHA = "G-chusha", "rules/items.rs", "R6告示 第2章第6部 注射; points from the master row", "D:points of the master row";
+    J_SHOCHI = "J-shochi", "rules/items.rs", "R6告示 第2章第9部 処置; points from the master row", "D:points of the master row";
+    K_SHUJUTSU = "K-shujutsu", "rules/items.rs", "R6告示 第2章第10部/第11部; points from the master row", "D:points of the master row";
+    UNCHECKED = "unchecked", "rules/items.rs", "医科診療行為マスター (no rule family checks this item yet)", "D:points of the master row";
+    F200 = "F200", "rules/items.rs", "R6告示 F200 薬剤", "D:薬価 (y col 12); C:the 15円 conversion per 部 is 告示 text";
+    G100 = "G100", "rules/items.rs", "R6告示 G100 薬剤", "D:薬価; C:the 15円以下 1点 conversion is 告示 text";
+    C200 = "C200", "rules/items.rs", "R6告示 C200 薬剤", "D:薬価; C:the 15円以下 0点 conversion is 告示 text";
+    K940 = "K940", "rules/items.rs", "R6告示 K940 薬剤", "D:薬価; C:the 15円以下 0点 conversion is 告示 text";
+    D500 = "D500", "rules/items.rs", "R6告示 D500 薬剤", "D:薬価; C:the 15円以下 0点 conversion is 告示 text";
+    E300 = "E300", "rules/items.rs", "R6告示 E300 薬剤", "D:薬価; C:the 15円以下 0点 conversion is 告示 text";
+    J300 = "J300", "rules/items.rs", "R6告示 J300 薬剤 (and H100/I100/L200 alike)", "D:薬価; C:the 15円以下 0点 conversion is 告示 text";
+    B200 = "B200", "rules/items.rs", "R6告示 B200 特定保険医療材料", "D:材料価格 (t col 12); C:÷10円 rounding is 告示 text";
+    C300 = "C300", "rules/items.rs", "R6告示 C300 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    F300 = "F300", "rules/items.rs", "R6告示 F300 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    G200 = "G200", "rules/items.rs", "R6告示 G200 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    J400 = "J400", "rules/items.rs", "R6告示 J400 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    K950 = "K950", "rules/items.rs", "R6告示 K950 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    D600 = "D600", "rules/items.rs", "R6告示 D600 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    E401 = "E401", "rules/items.rs", "R6告示 E401 特定保険医療材料", "D:材料価格; C:÷10円 rounding is 告示 text";
+    E400 = "E400", "rules/items.rs", "R6告示 E400 フィルム", "D:材料価格; C:フィルム ÷10円 rounding is 告示 text";
+    MATERIAL = "material", "rules/items.rs", "材料価格基準 (価格÷10円, 四捨五入)", "D:材料価格; C:÷10円 rounding is 告示 text";
+    F000 = "F000", "rules/touyaku/", "R6告示 F000 調剤料", "D:points of the F000 rows; C:which 調剤料 applies (院内, 内服/外用) is 告示 text";
+    F000_MAYAKU = "F000-mayaku", "rules/touyaku/", "R6告示 F000注 麻薬等加算", "D:麻薬・向精神薬 (y col 14); C:the 加算 condition is 告示 text";
+    F100 = "F100", "rules/touyaku/", "R6告示 F100 処方料", "D:points of the F100 rows; C:種類 counting (≤205円 = 1種類) and the 7種類 threshold are 告示/通知 text";
+    F100_MAYAKU = "F100-mayaku", "rules/touyaku/", "R6告示 F100注2 麻薬等加算", "D:y col 14; C:the 加算 condition is 告示 text";
+    F100_NYUYOJI = "F100-nyuyoji", "rules/touyaku/", "R6告示 F100注3 乳幼児加算", "D:年齢加算 columns of the base row (s cols 100–111)";
+    F100_TOKUTEI = "F100-tokutei", "rules/touyaku/", "R6告示 F100注5 / F400注5 特定疾患処方管理加算", "C:28日以上 and the 主病 condition are 告示 text, the 月1回 family is not a per-code 05 row";
+    F400 = "F400", "rules/touyaku/", "R6告示 F400 処方箋料; 第5部 通則 (院外処方)", "D:points of the F400 rows; C:院外処方 (drugs billed by the pharmacy) is 告示 text";
+    F400_NYUYOJI = "F400-nyuyoji", "rules/touyaku/", "R6告示 F400注 乳幼児加算", "D:年齢加算 columns of the base row";
+    F400_IPPANMEI = "F400-ippanmei", "rules/touyaku/", "R6告示 F400注7 一般名処方加算; R6通知 F400(12)", "D:一般名処方加算対象区分 (y col 39, L); C:the 加算1/2 tiers are 告示 text";
+    F500 = "F500", "rules/touyaku/", "R6告示 F500 調剤技術基本料", "D:the 05 row of 120001810 (月 1); C:the 薬剤師常時勤務 condition is 告示 text";
+    F200_CHU3 = "F200-chu3", "rules/touyaku/", "R6告示 F200注3 7種類以上の内服薬 (100分の90)", "C:7種類以上 → 90/100 is 告示 text (F200注3)";
+    F_SIDE = "F-side", "rules/touyaku/", "R6告示 第5部 通則 (院内: F000/F100/F500; 院外: F400 only)", "D:点数欄集計先 of the F rows; C:院内/院外 sides are 告示 text";
+    TOUYAKU = "touyaku", "rules/touyaku/", "R6告示 F100注5 / F400注5 / F500 (listed F rows that do not hold)", "C:28日 and 月1回 conditions of listed F rows are 告示 text";
+    TOUYAKU_LISTED = "touyaku-listed", "rules/touyaku/", "R6告示 第5部 投薬; listed F row, checked for 院内/院外", "D:the listed F row";
+    D400 = "D400", "rules/kensa/", "R6告示 D400 血液採取 (1日につき)", "D:the 05 row of each 血液採取 code (日 1)";
+    D026 = "D026", "rules/kensa/", "R6告示 D026注1 検体検査判断料 (月1回)", "D:実施判断区分/グループ (s cols 50/51); C:月1回 per 判断グループ is 告示 text (no per-code 05 row covers the group)";
+    HANDAN = "handan", "rules/kensa/", "R6告示 D026 ほか 判断料; 実施判断グループ (col 51)", "D:実施判断区分/グループ (s cols 50/51)";
+    D007_COUNT = "D007-count", "rules/kensa/", "R6通知 D007 (1)–(7)", "C:which D007 items count together is 通知 text (D007 (1)–(7))";
+    KENSA_CAP = "kensa-cap", "rules/kensa/", "R6告示 D012 11/44 注, D015 13 注 (同一検体の限度)", "C:同一検体の限度 (8項目, 2項目, 1,430点) is 告示 text, no master row carries it";
+    KENSA_JINSOKU = "kensa-jinsoku", "rules/kensa/", "R6告示 第3部第1節第1款 通則3 外来迅速検体検査加算 (5項目を限度)", "D:the 05 row of 160177770 (日 5); C:counting by 項目数 (quantity) is 通知 text";
+    D007_HOKATSU = "D007-hokatsu", "rules/kensa/", "R6告示 D007注 (包括対象検査 col 16 = 1)", "D:包括対象検査 (s col 16); C:the ladder points are 告示 text (no master row carries them)";
+    D008_HOKATSU = "D008-hokatsu", "rules/kensa/", "R4/R6告示 D008注 (col 16 = 2)", "D:s col 16; C:ladder points are 告示 text";
+    D013_HOKATSU = "D013-hokatsu", "rules/kensa/", "R4/R6告示 D013注 (col 16 = 3)", "D:s col 16; C:ladder points are 告示 text";
+    D009_HOKATSU = "D009-hokatsu", "rules/kensa/", "R6告示 D009注2 (col 16 = 5)", "D:s col 16; C:ladder points are 告示 text";
+    D006_HOKATSU = "D006-hokatsu", "rules/kensa/", "R4/R6告示 D006注 (col 16 = 6)", "D:s col 16; C:ladder points are 告示 text";
+    D014_HOKATSU = "D014-hokatsu", "rules/kensa/", "R4/R6告示 D014注1 (col 16 = 7)", "D:s col 16; C:ladder points are 告示 text";
+    D004_2_HOKATSU = "D004-2-hokatsu", "rules/kensa/", "R4/R6告示 D004-2注1/注2 (col 16 = 13/14); points of the master's 減算 rows", "D:s col 16 and the points of the 減算 rows 160232170…160232670";
+    D006_27_HOKATSU = "D006-27-hokatsu", "rules/kensa/", "R6告示 D006-27注1/注2 (col 16 = 15/16)", "D:s col 16; C:ladder points are 告示 text (rules.md §3.2, M: the master rows found do not cover every step)";
+    B000 = "B000", "rules/igaku_kanri.rs", "R6告示 B000 特定疾患療養管理料", "D:the 05 row of the listed code (月 2); C:counting every variant together and the 初診月 rule are 告示 text";
+    B011_3 = "B011-3", "rules/igaku_kanri.rs", "R6告示 B011-3 薬剤情報提供料", "C:月1回 unless the prescription changed: the 05 row carries 特例条件 1 for exactly this, the condition is 告示 text";
+    B001_2_HOKATSU = "B001-2-hokatsu", "rules/igaku_kanri.rs", "R6告示 B001-2 注3 / B001-2-11 注3", "D:区分 (s cols 85, 90–94) and 上限年齢; C:what the bundle keeps is 告示 text";
+    A002_HOKATSU = "A002-hokatsu", "rules/gairai_hokatsu.rs", "R6告示 A002注6; R6通知 A002(12)", "D:区分 (s cols 85, 90–94); C:the A002注6 list is 告示/通知 text (until the 02 包括テーブル is in the set)";
+    G004 = "G004", "rules/chusha.rs", "R6告示 G004 点滴注射 (1日につき)", "C:1日につき over the three 点滴注射 rows (each 05 row counts only its own code)";
+    G_TSUSOKU = "G-tsusoku", "rules/chusha.rs", "R6告示 第6部 通則 加算", "D:医薬品関連区分 (s col 29), y cols 14/16";
+    J_NYUYOJI = "J-nyuyoji", "rules/shochi.rs", "R6告示 第9部 通則 処置乳幼児加算", "D:処置乳幼児加算区分 (s col 46)";
+    TENSUHYO_02_HOKATSU = "tensuhyo-02-hokatsu", "rules/tensuhyo_check.rs", "医科電子点数表 02 包括テーブル", "D:電子点数表 01/02";
+    TENSUHYO_03_HAIHAN = "tensuhyo-03-haihan", "rules/tensuhyo_check.rs", "医科電子点数表 03 背反テーブル", "D:電子点数表 03-1…03-4; C:背反区分 3 (keep the line billed first) is santei policy";
+    TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
 }
