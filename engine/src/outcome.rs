@@ -25,7 +25,7 @@ pub enum Origin {
 /// The master row a line was priced from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MasterRowRef {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: u32,
     pub valid_from: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,8 +114,8 @@ pub struct Diagnostic {
 /// Provenance of a master file used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MasterFileRef {
-    pub file: String,
-    pub sha256: String,
+    pub file: Arc<str>,
+    pub sha256: Arc<str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub supplement: bool,
 }

@@ -52,8 +52,8 @@ pub enum Layer {
 pub struct FileInfo {
     /// Path relative to the set's root (or `embedded:NAME`).
     pub path: String,
-    /// File name.
-    pub name: String,
+    /// File name (shared: results name it on every line without copying it).
+    pub name: std::sync::Arc<str>,
     pub kind: Kind,
     pub role: Role,
     pub layer: Layer,
@@ -61,7 +61,7 @@ pub struct FileInfo {
     pub published: NaiveDate,
     pub rows: usize,
     pub columns: usize,
-    pub sha256: String,
+    pub sha256: std::sync::Arc<str>,
     /// The CSV inside, when the file is a zip.
     pub member: Option<String>,
 }
@@ -485,14 +485,14 @@ fn parse_file(
     let role = ni.role.unwrap_or(if any_unchanged { Role::Full } else { Role::Delta });
     let info = FileInfo {
         path: src.path.clone(),
-        name: file_name(&src.path),
+        name: file_name(&src.path).into(),
         kind,
         role,
         layer: src.layer,
         published: ni.published,
         rows: n,
         columns,
-        sha256: fb.sha256,
+        sha256: fb.sha256.into(),
         member: fb.member,
     };
     Ok(Parsed { info, rows })
@@ -827,14 +827,14 @@ pub(crate) fn build_set(
         };
         match parse_file(src, &ni, collect_all, &mut sink) {
             Ok(p) => {
-                if let Some(prev) = seen_sha.get(&p.info.sha256) {
+                if let Some(prev) = seen_sha.get(&*p.info.sha256) {
                     not_used.push(NotUsed {
                         path: src.path.clone(),
                         reason: format!("byte-identical to {prev}"),
                     });
                     continue;
                 }
-                seen_sha.insert(p.info.sha256.clone(), p.info.path.clone());
+                seen_sha.insert(p.info.sha256.to_string(), p.info.path.clone());
                 parsed.push(p);
             }
             Err(e) => {

@@ -166,7 +166,7 @@ fn every_manifest_file_loads_alone_with_its_row_count() {
         assert_eq!(set.files.len(), 1, "{}", mf.path);
         assert!(set.not_used.is_empty(), "{}: {:?}", mf.path, set.not_used);
         let fi = &set.files[0];
-        let got = (fi.kind, fi.role, fi.rows, fi.columns, fi.sha256.as_str());
+        let got = (fi.kind, fi.role, fi.rows, fi.columns, fi.sha256.as_ref());
         let want = (mf.kind, mf.role, mf.rows, mf.cols, mf.sha256.as_str());
         if got != want {
             failures.push(format!("{}: got {got:?}, MANIFEST.md says {want:?}", mf.path));
@@ -233,7 +233,7 @@ fn spot_values_s_all_20240531() {
     assert_eq!((v.valid_from, v.valid_to), (day, OPEN_END));
     assert_eq!(v.raw.col(58), "288.00"); // 旧点数
     assert_eq!(
-        (set.file(v.origin).name.as_str(), v.origin.line),
+        (set.file(v.origin).name.as_ref(), v.origin.line),
         ("s_ALL20240531.zip", 1)
     );
     // Not valid before its 変更年月日 (this set has no earlier file).
@@ -346,11 +346,11 @@ fn shoshinryo_288_then_291_across_the_2024_revision() {
     let c = code("111000110");
     let before = set.s.lookup(c, d("20240515")).expect("2024-05-15");
     assert_eq!(before.row.points.to_string(), "288.00");
-    assert_eq!(set.file(before.origin).name, "s_ALL20240201.zip");
+    assert_eq!(set.file(before.origin).name.as_ref(), "s_ALL20240201.zip");
     assert_eq!((before.valid_from, before.valid_to), (d("20220401"), d("20240531")));
     let after = set.s.lookup(c, d("20240601")).expect("2024-06-01");
     assert_eq!(after.row.points.to_string(), "291.00");
-    assert_eq!(set.file(after.origin).name, "s_ALL20240531.zip");
+    assert_eq!(set.file(after.origin).name.as_ref(), "s_ALL20240531.zip");
     assert_eq!(set.s.history(c).len(), 2);
     // 再診料 73 → 75 (s_ALL20240201.csv:51, s_ALL20240531.csv:54).
     let c = code("112007410");
@@ -413,12 +413,12 @@ fn dx_kasan_tiers_follow_the_deltas() {
     let v = set.s.lookup(c, d("20241101")).expect("2024-11-01");
     assert_eq!(&*v.row.name, "医療ＤＸ推進体制整備加算１（初診）");
     assert_eq!(v.row.points.to_string(), "11.00");
-    assert_eq!((set.file(v.origin).name.as_str(), v.origin.line), ("s_20240906.csv", 2));
+    assert_eq!((set.file(v.origin).name.as_ref(), v.origin.line), ("s_20240906.csv", 2));
     let v = set.s.lookup(c, d("20250501")).expect("2025-05-01");
     assert_eq!(&*v.row.name, "医療ＤＸ推進体制整備加算４（初診）");
     assert_eq!(v.row.points.to_string(), "10.00");
     assert_eq!(v.raw.col(58), "11.00");
-    assert_eq!((set.file(v.origin).name.as_str(), v.origin.line), ("s_20250307.csv", 2));
+    assert_eq!((set.file(v.origin).name.as_ref(), v.origin.line), ("s_20250307.csv", 2));
     assert!(
         set.s.lookup(c, d("20240930")).is_none(),
         "111703470 starts on 2024-10-01"
@@ -468,7 +468,7 @@ fn iryo_joho_kasan_changes_of_s_20241108() {
     assert!(v
         .patches
         .iter()
-        .any(|p| set.file(*p).name == "s_20241108.csv" && p.line == 1));
+        .any(|p| set.file(*p).name.as_ref() == "s_20241108.csv" && p.line == 1));
     assert!(
         set.s.lookup(c, d("20241201")).is_none(),
         "111703170 is abolished from 2024-12-01"
@@ -483,7 +483,7 @@ fn iryo_joho_kasan_changes_of_s_20241108() {
         assert!(
             v.patches
                 .iter()
-                .any(|p| set.file(*p).name == "s_20241108.csv" && p.line == line),
+                .any(|p| set.file(*p).name.as_ref() == "s_20241108.csv" && p.line == line),
             "{c}"
         );
         assert!(set.s.lookup(code(c), d("20241201")).is_none(), "{c} on 2024-12-01");
@@ -515,7 +515,7 @@ fn iryo_joho_kasan_changes_of_s_20241108() {
         assert_eq!(v.row.points.to_string(), "1.00", "{c}");
         assert_eq!((v.valid_from, v.valid_to), (d("20241201"), OPEN_END), "{c}");
         assert_eq!(
-            (set.file(v.origin).name.as_str(), v.origin.line),
+            (set.file(v.origin).name.as_ref(), v.origin.line),
             ("s_20241108.csv", line),
             "{c}"
         );
@@ -528,7 +528,7 @@ fn s_deltas_keep_the_full_file_authoritative() {
     // Deltas before 2024-05-31 must not override the full file's 2024-06 version.
     let v = set.s.lookup(code("111000110"), d("20240601")).unwrap();
     assert_eq!(v.row.points.to_string(), "291.00");
-    assert_eq!(set.file(v.origin).name, "s_ALL20240531.zip");
+    assert_eq!(set.file(v.origin).name.as_ref(), "s_ALL20240531.zip");
     assert_eq!(set.files.len(), 79);
     // Deltas older than the full file patch codes this set does not hold before 2024-05-31
     // (warnings); every delta after it applies to known codes.
@@ -759,7 +759,7 @@ fn y_column_42_sentei_kind_from_a_42_column_delta() {
     assert_eq!(&*after.row.name, "ガスター散２％");
     assert_eq!(after.row.price.to_string(), "16.50");
     assert_eq!(
-        (set.file(after.origin).name.as_str(), after.origin.line),
+        (set.file(after.origin).name.as_ref(), after.origin.line),
         ("y_20240906.csv", 1)
     );
     // y_20240906.csv:1095 "3" 670000063 セレネース細粒１％（選） 28.32 from 20241001, 選定療養区分 "2".

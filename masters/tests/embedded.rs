@@ -202,7 +202,7 @@ fn default_set_loads_without_errors_or_warnings() {
     for f in set.files.iter().filter(|f| f.layer == Layer::Official) {
         let full_by_name = f.name.contains("ALL");
         let full_by_content =
-            f.path.contains("/2025-11/") && matches!(f.name.as_str(), "t_20251128.csv" | "c_20250715.csv");
+            f.path.contains("/2025-11/") && matches!(f.name.as_ref(), "t_20251128.csv" | "c_20250715.csv");
         let want = if full_by_name || full_by_content {
             Role::Full
         } else {
@@ -613,7 +613,7 @@ fn supplement_2026_06_in_the_default_set() {
     assert_eq!(set.supplement_files().count(), 1);
     let f = set.supplement_files().next().unwrap();
     assert_eq!(
-        (f.name.as_str(), f.kind, f.role),
+        (f.name.as_ref(), f.kind, f.role),
         ("s_20260305.csv", Kind::S, Role::Delta)
     );
     // 再診料 75 → 76.

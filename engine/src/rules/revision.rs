@@ -63,7 +63,7 @@ impl Coverage {
             .files_of(masters::Kind::S)
             .filter(|f| f.layer != Layer::Supplement)
             .max_by_key(|f| f.published)
-            .map(|f| (f.name.clone(), f.published));
+            .map(|f| (f.name.to_string(), f.published));
         let supplement_codes = REVISIONS
             .iter()
             .map(|(r, _)| (*r, supplement_from.iter().filter(|d| *d >= r).count()))
