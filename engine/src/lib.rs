@@ -157,8 +157,12 @@ impl Default for Options {
 pub struct Index {
     /// 注加算コード → every code that carried it in any version.
     pub by_group: HashMap<u16, Vec<Code>>,
-    /// 区分 (alphabet, 区分番号, 枝番) → every code of it in any version.
-    pub by_kubun: HashMap<(char, u16, u8), Vec<Code>>,
+    /// 注加算コード → the codes that were a 注加算 of it (通番 ≠ 0, 告示等識別 7/9) in some version:
+    /// the candidates `rules::chu_kasan` looks up on a date.
+    pub kasan_of_group: HashMap<u16, Vec<Code>>,
+    /// (区分 alphabet, 区分番号) → the codes that were a time 加算 of 再診料 / 外来診療料 in some
+    /// version (注加算コード 0, 時間加算区分 ≠ 0, 入院外, 点数欄集計先 123–125).
+    pub time_kasan_of_kubun: HashMap<(char, u16), Vec<Code>>,
     /// Codes whose 外来管理加算区分 is 2 (外来管理加算 itself).
     pub gairai_kanri_kasan: Vec<Code>,
     /// Every 施設基準コード a row carries (cols 72–81, any version; 9999, the deltas'
@@ -179,10 +183,23 @@ impl Index {
                     if e.last() != Some(&code) {
                         e.push(code);
                     }
+                    if r.chu_kasan_seq != b'0' && matches!(r.kokuji1, b'7' | b'9') {
+                        let e = idx.kasan_of_group.entry(r.chu_kasan_code).or_default();
+                        if e.last() != Some(&code) {
+                            e.push(code);
+                        }
+                    }
                 }
-                let e = idx.by_kubun.entry((r.tbl_alpha, r.tbl_kubun, r.tbl_eda)).or_default();
-                if e.last() != Some(&code) {
-                    e.push(code);
+                if r.chu_kasan_code == 0
+                    && r.time_kasan != 0
+                    && r.in_out == masters::InOut::OutpatientOnly
+                    && (123..=125).contains(&r.sum_target_out)
+                    && r.tbl_eda == 0
+                {
+                    let e = idx.time_kasan_of_kubun.entry((r.tbl_alpha, r.tbl_kubun)).or_default();
+                    if e.last() != Some(&code) {
+                        e.push(code);
+                    }
                 }
                 idx.standard_codes
                     .extend(r.facility_standards.iter().copied().filter(|&c| c != 0 && c != 9999));

@@ -125,7 +125,7 @@ pub fn candidates<'m>(
     let mut out: Vec<&Version<Procedure>> = Vec::new();
     let b = &base.row;
     if b.chu_kasan_code != 0 {
-        for code in idx.by_group.get(&b.chu_kasan_code).into_iter().flatten() {
+        for code in idx.kasan_of_group.get(&b.chu_kasan_code).into_iter().flatten() {
             if let Some(v) = set.s.lookup(*code, d) {
                 if v.row.chu_kasan_code == b.chu_kasan_code
                     && v.row.chu_kasan_seq != b'0'
@@ -138,7 +138,12 @@ pub fn candidates<'m>(
     }
     // 再診料 / 外来診療料: time 加算 are base items of the same 区分 (masters.md §5).
     if b.tbl_alpha == 'A' && matches!(b.tbl_kubun, 1 | 2) && b.tbl_eda == 0 && b.time_kasan != 0 {
-        for code in idx.by_kubun.get(&(b.tbl_alpha, b.tbl_kubun, 0)).into_iter().flatten() {
+        for code in idx
+            .time_kasan_of_kubun
+            .get(&(b.tbl_alpha, b.tbl_kubun))
+            .into_iter()
+            .flatten()
+        {
             if let Some(v) = set.s.lookup(*code, d) {
                 let r = &v.row;
                 if r.chu_kasan_code == 0
