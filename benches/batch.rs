@@ -1,17 +1,25 @@
 //! Batch throughput: generated claims (`engine::gen`, seed 1, month 2024-07) computed without
-//! trace on a local rayon pool of 1 and 2 threads.
+//! trace on a local rayon pool of 1 and 2 threads, and the JSON boundary's phase split.
 //!
 //! Masters: the staged full 2024-06 set (`SANTEI_DATA/ssk/2024-06`, else
 //! `<workspace>/../shared/data/ssk/2024-06`) when present, else the embedded default set.
-//! Two measurements per thread count, best of 3 runs each:
-//! - `compute`: `Engine::calculate_with` on parsed claims;
+//! Best of 3 runs each:
+//! - `phase parse` / `phase compute` / `phase serialize` (one thread): the three phases of
+//!   `santei batch`'s work on one claim, timed apart — the JSON line → `Claim`
+//!   (`engine::parse_claim`), `Engine::calculate_with` (trace off), and the `Outcome` →
+//!   its JSON line in a reused buffer;
+//! - `compute`: `Engine::calculate_with` on parsed claims, 1 and 2 threads;
 //! - `json`: what `santei batch` does per claim — parse the JSON line, compute, serialize the
-//!   result line.
+//!   result line — 1 and 2 threads.
 //!
 //! Run: `cargo bench --bench batch` (env `SANTEI_BENCH_CLAIMS` changes N, default 20,000).
 
+#[path = "../src/cli/jsonw.rs"]
+#[allow(dead_code)]
+mod jsonw;
+
 use engine::gen::{parse_month, Generator};
-use engine::{Engine, Options};
+use engine::{Engine, Options, Outcome};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -62,7 +70,86 @@ fn main() {
     let lines: Vec<Vec<u8>> = claims.iter().map(|c| serde_json::to_vec(c).expect("json")).collect();
     assert_eq!(claims.len(), n);
     let opts = Options { trace: false };
-    println!("batch bench: {n} generated claims (2024-07, seed 1), masters {origin}, trace off");
+    let in_bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+    println!("batch bench: {n} generated claims (2024-07, seed 1, {in_bytes} bytes of JSON lines), masters {origin}, trace off");
+
+    // The three phases apart, one thread. `SANTEI_BENCH_ONLY=parse|compute|serialize` repeats
+    // one phase (for a profiler) and stops.
+    let runs = match std::env::var("SANTEI_BENCH_ONLY").ok().as_deref() {
+        Some(_) => 10,
+        None => 3,
+    };
+    let only = std::env::var("SANTEI_BENCH_ONLY").ok();
+    let skip = |p: &str| only.as_deref().is_some_and(|o| o != p);
+    let (t_parse, parsed) = best_of(if skip("parse") { 1 } else { runs }, || {
+        lines
+            .iter()
+            .map(|l| engine::parse_claim(l).expect("parse"))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(parsed.len(), n);
+    drop(parsed);
+    let (t_compute, outcomes) = best_of(if skip("compute") { 1 } else { runs }, || {
+        claims
+            .iter()
+            .map(|c| engine.calculate_with(c, opts).expect("compute"))
+            .collect::<Vec<Outcome>>()
+    });
+    let serialize = |fast: bool| {
+        let mut buf = Vec::with_capacity(1 << 16);
+        let mut total = 0usize;
+        for o in &outcomes {
+            buf.clear();
+            if fast {
+                jsonw::write(&mut buf, o).expect("serialize");
+            } else {
+                serde_json::to_writer(&mut buf, o).expect("serialize");
+            }
+            buf.push(b'\n');
+            total += buf.len();
+        }
+        total
+    };
+    let (t_ser_json, out_bytes) = best_of(if skip("serde_json") { 1 } else { runs }, || serialize(false));
+    let (t_ser, fast_bytes) = best_of(if skip("serialize") { 1 } else { runs }, || serialize(true));
+    assert_eq!(fast_bytes, out_bytes);
+    drop(outcomes);
+    let sum = t_parse + t_compute + t_ser;
+    // `serialize` is batch's writer (src/cli/jsonw.rs); `(serde_json)` the same bytes by
+    // `serde_json::to_writer`, for comparison (not in the sum).
+    println!(
+        "{:<18} {:>10} {:>12} {:>7} {:>10}",
+        "phase (1 thread)", "seconds", "claims/s", "share", "MB/s"
+    );
+    for (what, t, bytes) in [
+        ("parse", t_parse, in_bytes),
+        ("compute", t_compute, 0),
+        ("serialize", t_ser, out_bytes),
+        ("(serde_json)", t_ser_json, out_bytes),
+    ] {
+        println!(
+            "{:<18} {:>10.3} {:>12.0} {:>6.1}% {:>10}",
+            what,
+            t,
+            n as f64 / t,
+            100.0 * t / sum,
+            if bytes > 0 {
+                format!("{:.0}", bytes as f64 / t / 1e6)
+            } else {
+                "-".into()
+            }
+        );
+    }
+    println!(
+        "{:<18} {:>10.3} {:>12.0}  (output {out_bytes} bytes)",
+        "sum",
+        sum,
+        n as f64 / sum
+    );
+
+    if only.is_some() {
+        return;
+    }
     println!("{:<8} {:>7} {:>10} {:>12}", "what", "threads", "seconds", "claims/s");
     for threads in [1usize, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -96,10 +183,12 @@ fn main() {
             pool.install(|| {
                 lines
                     .par_iter()
-                    .map(|l| {
-                        let c: engine::Claim = serde_json::from_slice(l).expect("parse");
+                    .map_init(Vec::new, |buf, l| {
+                        let c = engine::parse_claim(l).expect("parse");
                         let o = engine.calculate_with(&c, opts).expect("compute");
-                        serde_json::to_vec(&o).expect("serialize").len()
+                        buf.clear();
+                        serde_json::to_writer(&mut *buf, &o).expect("serialize");
+                        buf.len()
                     })
                     .sum::<usize>()
             })
