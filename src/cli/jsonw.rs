@@ -164,6 +164,17 @@ impl Gather<'_> {
 }
 
 impl fmt::Write for Gather<'_> {
+    /// Dates are written one ASCII character at a time (chrono's `write_hundreds`).
+    #[inline]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if c.is_ascii() && self.len < self.buf.len() {
+            self.buf[self.len] = c as u8;
+            self.len += 1;
+            Ok(())
+        } else {
+            self.write_str(c.encode_utf8(&mut [0u8; 4]))
+        }
+    }
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if self.len + s.len() <= self.buf.len() {
