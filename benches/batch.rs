@@ -12,11 +12,17 @@
 //! - `json`: what `santei batch` does per claim — parse the JSON line, compute, serialize the
 //!   result line — 1 and 2 threads.
 //!
+//! The allocator is the `santei` binary's (mimalloc, `src/main.rs`), so that these figures are
+//! those of `santei batch`.
+//!
 //! Run: `cargo bench --bench batch` (env `SANTEI_BENCH_CLAIMS` changes N, default 20,000).
 
 #[path = "../src/cli/jsonw.rs"]
 #[allow(dead_code)]
 mod jsonw;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use engine::gen::{parse_month, Generator};
 use engine::{Engine, Options, Outcome};
