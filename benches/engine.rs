@@ -14,7 +14,9 @@
 //! - `engine/calc/trace-on`: one thread, `Options { trace: true }`. Goal ≥ 50,000 claims/s/core.
 //! - `engine/calc/rayon-2threads`: the same 200 claims, trace off, on a 2-thread rayon pool.
 //!
-//! Claims are parsed once outside the timing (parsing JSON is not the engine core).
+//! Claims are parsed once outside the timing (parsing JSON is not the engine core; see
+//! `benches/boundary.rs`). `SANTEI_BENCH_PROFILE=N[,on]` runs N passes without criterion, for a
+//! profiler.
 //! Run: `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
 
 #[path = "common/mix.rs"]
@@ -77,6 +79,25 @@ fn main() {
             .map(|c| eng.calculate_with(black_box(c), opts).expect("calc").total_points)
             .sum()
     };
+    // `SANTEI_BENCH_PROFILE=N[,on]`: N passes over the mix (trace off, or on), timed, without
+    // criterion — for a profiler (`perf record`, `valgrind --tool=callgrind`).
+    if let Ok(p) = std::env::var("SANTEI_BENCH_PROFILE") {
+        let (n, trace) = match p.split_once(',') {
+            Some((n, t)) => (n.parse().unwrap_or(1), t == "on"),
+            None => (p.parse().unwrap_or(1), false),
+        };
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            assert_eq!(total(if trace { on } else { off }), expected);
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "{n} passes, trace {}: {secs:.3} s, {:.0} claims/s",
+            if trace { "on" } else { "off" },
+            (n * CLAIMS) as f64 / secs
+        );
+        return;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

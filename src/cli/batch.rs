@@ -799,13 +799,20 @@ pub fn run(a: BatchArgs) -> i32 {
         }
     }
     let mut total = Group::default();
+    // Output buffers go back to the workers once written: the same few megabytes are written
+    // over and over instead of fresh memory (page faults) for every group.
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
     let res = run_groups(
         &mut src,
         &pool,
         a.chunk,
         GROUP,
         || Group {
-            bytes: Vec::with_capacity(GROUP << 13),
+            bytes: spare
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop())
+                .unwrap_or_else(|| Vec::with_capacity(GROUP << 13)),
             ..Group::default()
         },
         |g, i| job.run_into(i, g),
@@ -830,7 +837,16 @@ pub fn run(a: BatchArgs) -> i32 {
             if let Some(t) = uke_out.as_mut() {
                 t.push(&g.bytes)?;
             }
-            out.write_all(&g.bytes).map_err(out_err(&a.output))
+            out.write_all(&g.bytes).map_err(out_err(&a.output))?;
+            let mut bytes = g.bytes;
+            bytes.clear();
+            if let Ok(mut s) = spare.lock() {
+                // At most the groups of the chunks in flight come back; keep no more than that.
+                if s.len() < 2 * a.chunk.div_ceil(GROUP) {
+                    s.push(bytes);
+                }
+            }
+            Ok(())
         },
     )
     .map_err(|e| e.to_string())

@@ -750,6 +750,30 @@ mod tests {
     }
 
     #[test]
+    fn random_strings_escape_as_serde_json_does() {
+        // Every length up to a few words, every position of an escape, ASCII and multi-byte.
+        let alphabet = [
+            'a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', 'é', '再', '😀', '～',
+        ];
+        let mut x: u64 = 0x5EED;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let mut t = String::new();
+            let mut y = x;
+            for _ in 0..len {
+                y = y.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                // Mostly plain letters, as in real results.
+                let k = (y >> 33) as usize % (alphabet.len() * 4);
+                t.push(if k < alphabet.len() { alphabet[k] } else { 'q' });
+            }
+            same(&t);
+        }
+    }
+
+    #[test]
     fn every_shape_is_written_as_serde_json_writes_it() {
         let mut m = BTreeMap::new();
         m.insert("1\"2".to_string(), -3);
