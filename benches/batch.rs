@@ -4,10 +4,11 @@
 //! Masters: the staged full 2024-06 set (`SANTEI_DATA/ssk/2024-06`, else
 //! `<workspace>/../shared/data/ssk/2024-06`) when present, else the embedded default set.
 //! Best of 3 runs each:
-//! - `phase parse` / `phase compute` / `phase serialize` (one thread): the three phases of
-//!   `santei batch`'s work on one claim, timed apart — the JSON line → `Claim`
-//!   (`engine::parse_claim`), `Engine::calculate_with` (trace off), and the `Outcome` →
-//!   its JSON line in a reused buffer;
+//! - `phase parse` / `compute` / `serialize` / `drop` (one thread): the phases of `santei
+//!   batch`'s work on one claim, timed apart claim by claim — the JSON line → `Claim`
+//!   (`engine::parse_claim`), `Engine::calculate_with` (trace off), the `Outcome` → its JSON
+//!   line in a reused buffer (batch's writer, `src/cli/jsonw.rs`; serde_json's time for the
+//!   same bytes beside it), and freeing the claim and the outcome;
 //! - `compute`: `Engine::calculate_with` on parsed claims, 1 and 2 threads;
 //! - `json`: what `santei batch` does per claim — parse the JSON line, compute, serialize the
 //!   result line — 1 and 2 threads.
@@ -25,7 +26,7 @@ mod jsonw;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use engine::gen::{parse_month, Generator};
-use engine::{Engine, Options, Outcome};
+use engine::{Engine, Options};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,65 +80,77 @@ fn main() {
     let in_bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
     println!("batch bench: {n} generated claims (2024-07, seed 1, {in_bytes} bytes of JSON lines), masters {origin}, trace off");
 
-    // The three phases apart, one thread. `SANTEI_BENCH_ONLY=parse|compute|serialize` repeats
-    // one phase (for a profiler) and stops.
-    let runs = match std::env::var("SANTEI_BENCH_ONLY").ok().as_deref() {
-        Some(_) => 10,
-        None => 3,
-    };
+    // The three phases apart, one thread, claim by claim as `santei batch` runs them (each
+    // claim parsed, computed, written and dropped before the next, so caches are as warm as in
+    // batch): a clock read between the phases, summed per phase; best of 3 passes.
+    // `SANTEI_BENCH_ONLY=parse|compute|serialize|drop` runs 10 passes (for a profiler) and stops
+    // after the table.
     let only = std::env::var("SANTEI_BENCH_ONLY").ok();
-    let skip = |p: &str| only.as_deref().is_some_and(|o| o != p);
-    let (t_parse, parsed) = best_of(if skip("parse") { 1 } else { runs }, || {
-        lines
-            .iter()
-            .map(|l| engine::parse_claim(l).expect("parse"))
-            .collect::<Vec<_>>()
-    });
-    assert_eq!(parsed.len(), n);
-    drop(parsed);
-    let (t_compute, outcomes) = best_of(if skip("compute") { 1 } else { runs }, || {
-        claims
-            .iter()
-            .map(|c| engine.calculate_with(c, opts).expect("compute"))
-            .collect::<Vec<Outcome>>()
-    });
-    let serialize = |fast: bool| {
-        let mut buf = Vec::with_capacity(1 << 16);
-        let mut total = 0usize;
-        for o in &outcomes {
+    let passes = if only.is_some() { 10 } else { 3 };
+    let mut best = [f64::MAX; 5];
+    let mut out_bytes = 0usize;
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut slow = Vec::with_capacity(1 << 16);
+    for _ in 0..passes {
+        let mut t = [0f64; 5];
+        out_bytes = 0;
+        for l in &lines {
+            let t0 = Instant::now();
+            let c = engine::parse_claim(l).expect("parse");
+            let t1 = Instant::now();
+            let o = engine.calculate_with(&c, opts).expect("compute");
+            let t2 = Instant::now();
             buf.clear();
-            if fast {
-                jsonw::write(&mut buf, o).expect("serialize");
-            } else {
-                serde_json::to_writer(&mut buf, o).expect("serialize");
-            }
+            jsonw::write(&mut buf, &o).expect("serialize");
             buf.push(b'\n');
-            total += buf.len();
+            let t3 = Instant::now();
+            drop(o);
+            drop(c);
+            let t4 = Instant::now();
+            out_bytes += buf.len();
+            t[0] += (t1 - t0).as_secs_f64();
+            t[1] += (t2 - t1).as_secs_f64();
+            t[2] += (t3 - t2).as_secs_f64();
+            t[3] += (t4 - t3).as_secs_f64();
         }
-        total
-    };
-    let (t_ser_json, out_bytes) = best_of(if skip("serde_json") { 1 } else { runs }, || serialize(false));
-    let (t_ser, fast_bytes) = best_of(if skip("serialize") { 1 } else { runs }, || serialize(true));
-    assert_eq!(fast_bytes, out_bytes);
-    drop(outcomes);
-    let sum = t_parse + t_compute + t_ser;
+        for (b, x) in best.iter_mut().zip(t).take(4) {
+            *b = b.min(x);
+        }
+    }
+    // serde_json writing the same outcomes (for comparison, not in the sum): computed again.
+    for _ in 0..passes {
+        let mut t = 0f64;
+        for c in &claims {
+            let o = engine.calculate_with(c, opts).expect("compute");
+            let t0 = Instant::now();
+            slow.clear();
+            serde_json::to_writer(&mut slow, &o).expect("serialize");
+            slow.push(b'\n');
+            t += t0.elapsed().as_secs_f64();
+        }
+        best[4] = best[4].min(t);
+    }
+    let [t_parse, t_compute, t_ser, t_drop, t_ser_json] = best;
+    let sum = t_parse + t_compute + t_ser + t_drop;
     // `serialize` is batch's writer (src/cli/jsonw.rs); `(serde_json)` the same bytes by
     // `serde_json::to_writer`, for comparison (not in the sum).
     println!(
-        "{:<18} {:>10} {:>12} {:>7} {:>10}",
-        "phase (1 thread)", "seconds", "claims/s", "share", "MB/s"
+        "{:<18} {:>10} {:>12} {:>9} {:>7} {:>10}",
+        "phase (1 thread)", "seconds", "claims/s", "µs/claim", "share", "MB/s"
     );
     for (what, t, bytes) in [
         ("parse", t_parse, in_bytes),
         ("compute", t_compute, 0),
         ("serialize", t_ser, out_bytes),
+        ("drop", t_drop, 0),
         ("(serde_json)", t_ser_json, out_bytes),
     ] {
         println!(
-            "{:<18} {:>10.3} {:>12.0} {:>6.1}% {:>10}",
+            "{:<18} {:>10.3} {:>12.0} {:>9.2} {:>6.1}% {:>10}",
             what,
             t,
             n as f64 / t,
+            t / n as f64 * 1e6,
             100.0 * t / sum,
             if bytes > 0 {
                 format!("{:.0}", bytes as f64 / t / 1e6)
@@ -147,10 +160,11 @@ fn main() {
         );
     }
     println!(
-        "{:<18} {:>10.3} {:>12.0}  (output {out_bytes} bytes)",
+        "{:<18} {:>10.3} {:>12.0} {:>9.2}  (output {out_bytes} bytes)",
         "sum",
         sum,
-        n as f64 / sum
+        n as f64 / sum,
+        sum / n as f64 * 1e6
     );
 
     if only.is_some() {

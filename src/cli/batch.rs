@@ -619,8 +619,9 @@ pub fn run_chunks<T: Send>(
 /// is folded with `f` into one accumulator (from `init`) by one worker, and the accumulators
 /// go to `sink` in input order. Three stages run at once — a reader thread reads chunk k+2, the
 /// pool computes chunk k+1, a writer thread hands chunk k to `sink` — so at most three chunks
-/// of inputs are in memory (being read, queued, computed) and two of results (queued, being
-/// written). The input buffers are reused from chunk to chunk.
+/// of inputs are in memory (being read, queued, computed) and two of results (being written,
+/// and the next, handed over when the writer is done). The input buffers are reused from chunk
+/// to chunk.
 ///
 /// `sink`'s first error stops the run and is returned; else the first read error (every chunk
 /// before it was written).
@@ -648,7 +649,7 @@ pub fn run_groups<A: Send>(
                 return;
             }
         });
-        let (tx_done, rx_done) = std::sync::mpsc::sync_channel::<Vec<A>>(1);
+        let (tx_done, rx_done) = std::sync::mpsc::sync_channel::<Vec<A>>(0);
         let writer = scope.spawn(move || -> io::Result<()> {
             for groups in rx_done.iter() {
                 groups.into_iter().try_for_each(&mut sink)?;
@@ -812,7 +813,7 @@ pub fn run(a: BatchArgs) -> i32 {
                 .lock()
                 .ok()
                 .and_then(|mut s| s.pop())
-                .unwrap_or_else(|| Vec::with_capacity(GROUP << 13)),
+                .unwrap_or_else(|| Vec::with_capacity(GROUP * (6 << 10))),
             ..Group::default()
         },
         |g, i| job.run_into(i, g),
@@ -842,7 +843,7 @@ pub fn run(a: BatchArgs) -> i32 {
             bytes.clear();
             if let Ok(mut s) = spare.lock() {
                 // At most the groups of the chunks in flight come back; keep no more than that.
-                if s.len() < 2 * a.chunk.div_ceil(GROUP) {
+                if s.len() < a.chunk.div_ceil(GROUP) {
                     s.push(bytes);
                 }
             }
