@@ -252,8 +252,32 @@ pub struct Item {
 /// Parses a claim from JSON, naming the JSON path of the first problem. A leading UTF-8 BOM is
 /// skipped (editors on Windows write one); anything after the claim but white space is an error
 /// (two claims on one line would otherwise lose the second).
+///
+/// A well-formed claim is read once, without tracking the JSON path (tracking allocates a
+/// string per object key); only a document that fails is read again with tracking, so the error
+/// and its path are those of [`parse_claim_tracked`] whichever way it is read.
 pub fn parse_claim(json: &[u8]) -> Result<Claim, crate::ClaimError> {
     let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
+    match parse_untracked(json) {
+        Some(c) => Ok(c),
+        None => parse_claim_tracked(json),
+    }
+}
+
+/// The claim, when `json` is one claim document and nothing else; `None` for anything else
+/// (the caller then reads it again to name the problem). The UTF-8 of the whole line is checked
+/// once up front (SIMD-fast) instead of string by string.
+fn parse_untracked(json: &[u8]) -> Option<Claim> {
+    let text = std::str::from_utf8(json).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let claim = Claim::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(claim)
+}
+
+/// [`parse_claim`] with the JSON path tracked all along (after the BOM was skipped): the error
+/// names the path of the first problem.
+fn parse_claim_tracked(json: &[u8]) -> Result<Claim, crate::ClaimError> {
     let de = &mut serde_json::Deserializer::from_slice(json);
     let claim = match serde_path_to_error::deserialize::<_, Claim>(&mut *de) {
         Ok(c) => c,

@@ -87,14 +87,51 @@ fn skip_line(reader: &mut dyn BufRead) -> io::Result<()> {
     }
 }
 
-/// One input claim, before parsing.
-pub enum Input {
-    /// A JSON line and its 1-based line number.
-    Line(u64, Vec<u8>),
+/// One input claim, before parsing (a JSON line borrows its chunk's buffer).
+pub enum Input<'a> {
+    /// A JSON line (with its line end) and its 1-based line number.
+    Line(u64, &'a [u8]),
     /// A line longer than [`MAX_LINE`] (its number): an error record, nothing stored.
     TooLong(u64),
     /// A receipt (or the error that replaced it).
     Receipt(Box<Result<uke::Receipt, uke::UkeError>>),
+}
+
+/// An input as a chunk holds it: the bytes of every JSON line of a chunk are in one buffer
+/// (no allocation per line; the buffer is reused from chunk to chunk).
+enum Slot {
+    Line(u64, usize, usize),
+    TooLong(u64),
+    Receipt(Box<Result<uke::Receipt, uke::UkeError>>),
+    /// Handed to a worker already.
+    Taken,
+}
+
+/// Up to `--chunk` inputs, read together.
+#[derive(Default)]
+pub struct Chunk {
+    bytes: Vec<u8>,
+    slots: Vec<Slot>,
+}
+
+impl Chunk {
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.slots.clear();
+    }
+}
+
+/// Moves input `slot` out of its chunk (its line's bytes stay in `bytes`).
+fn take<'a>(bytes: &'a [u8], slot: &mut Slot) -> Input<'a> {
+    match std::mem::replace(slot, Slot::Taken) {
+        Slot::Line(n, a, b) => Input::Line(n, &bytes[a..b]),
+        Slot::TooLong(n) => Input::TooLong(n),
+        Slot::Receipt(r) => Input::Receipt(r),
+        Slot::Taken => unreachable!("an input is handed to one worker once"),
+    }
 }
 
 enum Kind {
@@ -206,33 +243,38 @@ impl Source {
         }
     }
 
-    /// Reads up to `n` claims into `out`. An empty `out` means the input is exhausted.
-    pub fn next_chunk(&mut self, n: usize, out: &mut Vec<Input>) -> io::Result<()> {
+    /// Reads up to `n` claims into `out` (emptied first). An empty `out` means the input is
+    /// exhausted.
+    pub fn next_chunk(&mut self, n: usize, out: &mut Chunk) -> io::Result<()> {
+        out.clear();
         match &mut self.kind {
             Kind::Jsonl { reader, line } => {
-                while out.len() < n {
-                    let mut buf = Vec::new();
+                let buf = &mut out.bytes;
+                while out.slots.len() < n {
+                    let start = buf.len();
                     // At most MAX_LINE bytes are kept of one line; the rest of a longer line is
                     // skipped (not stored) and the line becomes an error record.
-                    let k = reader.by_ref().take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf)?;
+                    let k = reader.by_ref().take(MAX_LINE as u64 + 1).read_until(b'\n', buf)?;
                     if k == 0 {
                         break;
                     }
                     *line += 1;
-                    if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+                    if k > MAX_LINE && buf.last() != Some(&b'\n') {
+                        buf.truncate(start);
                         skip_line(reader)?;
-                        out.push(Input::TooLong(*line));
+                        out.slots.push(Slot::TooLong(*line));
                         continue;
                     }
-                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                    if buf[start..].iter().all(|b| b.is_ascii_whitespace()) {
+                        buf.truncate(start);
                         continue;
                     }
-                    out.push(Input::Line(*line, buf));
+                    out.slots.push(Slot::Line(*line, start, buf.len()));
                 }
             }
             Kind::Uke(receipts) => {
                 for r in receipts.by_ref().take(n) {
-                    out.push(Input::Receipt(Box::new(r)));
+                    out.slots.push(Slot::Receipt(Box::new(r)));
                 }
             }
         }
@@ -337,15 +379,49 @@ struct Rec<'a> {
     uke: Option<super::uke_write::UkeFactsRef<'a>>,
 }
 
-/// One computed output record.
-pub struct Done {
+/// The output records of consecutive inputs, computed by one worker: their bytes in one buffer
+/// (no allocation per record) and what the summary counts of them.
+#[derive(Default)]
+pub struct Group {
     bytes: Vec<u8>,
+    read: u64,
+    computed: u64,
+    failed: u64,
+    points: i128,
+    unpriced: u64,
+    matching: u64,
+    /// Claims whose REVISION_NOT_COVERED warning was taken out of the result, and the first
+    /// one's message (reported once in the summary).
+    revision_claims: u64,
+    revision: Option<String>,
+}
+
+/// What one record adds to its group's counts.
+struct Done {
     ok: bool,
     points: i64,
     unpriced: usize,
     matches: bool,
     /// The REVISION_NOT_COVERED warning taken out of the result (reported once in the summary).
     revision: Option<String>,
+}
+
+impl Group {
+    fn add(&mut self, d: Done) {
+        self.read += 1;
+        if d.ok {
+            self.computed += 1;
+            self.points += i128::from(d.points); // i128: no month of claims can wrap it
+        } else {
+            self.failed += 1;
+        }
+        self.unpriced += d.unpriced as u64;
+        self.matching += d.matches as u64;
+        if let Some(m) = d.revision {
+            self.revision_claims += 1;
+            self.revision.get_or_insert(m);
+        }
+    }
 }
 
 /// Everything a worker needs, shared read-only.
@@ -361,11 +437,8 @@ pub struct Job<'a> {
 impl Job<'_> {
     /// A JSON-line claim, parsed and re-dated as asked.
     pub fn parse_line(&self, bytes: &[u8]) -> Result<engine::Claim, engine::ClaimError> {
-        // Fast path without path tracking; a bad line is parsed again to name its JSON path.
-        let mut c = match serde_json::from_slice::<engine::Claim>(bytes) {
-            Ok(c) => c,
-            Err(_) => engine::parse_claim(bytes)?,
-        };
+        // Read without path tracking; a bad line is read again to name its JSON path.
+        let mut c = engine::parse_claim(bytes)?;
         if let Some(d) = self.as_of {
             engine::diff::redate_claim(&mut c, d);
         }
@@ -397,9 +470,15 @@ impl Job<'_> {
         None
     }
 
-    fn run(&self, input: Input) -> Done {
+    /// Computes one input and appends its output record to `group`.
+    fn run_into(&self, input: Input<'_>, group: &mut Group) {
+        let d = self.run(input, &mut group.bytes);
+        group.add(d);
+    }
+
+    /// Computes one input and appends its output record (one JSON line) to `out`.
+    fn run(&self, input: Input<'_>, out: &mut Vec<u8>) -> Done {
         let mut done = Done {
-            bytes: Vec::with_capacity(2048),
             ok: false,
             points: 0,
             unpriced: 0,
@@ -417,23 +496,23 @@ impl Job<'_> {
         };
         match input {
             Input::TooLong(line) => {
-                write_rec(&mut done.bytes, &rec(Tag::Line { line }, ErrorRec::too_long()));
+                write_rec(out, &rec(Tag::Line { line }, ErrorRec::too_long()));
             }
             Input::Line(line, bytes) => {
                 let tag = Tag::Line { line };
                 match self
-                    .parse_line(&bytes)
+                    .parse_line(bytes)
                     .and_then(|c| self.engine.calculate_with(&c, self.opts))
                 {
                     Ok(mut o) => {
                         if let Some(e) = self.revision(&mut o, &mut done) {
-                            write_rec(&mut done.bytes, &rec(tag, e));
+                            write_rec(out, &rec(tag, e));
                             return done;
                         }
                         done.ok = true;
                         done.points = o.total_points;
                         write_rec(
-                            &mut done.bytes,
+                            out,
                             &Rec {
                                 tag,
                                 result: Some(&o),
@@ -445,7 +524,7 @@ impl Job<'_> {
                             },
                         );
                     }
-                    Err(e) => write_rec(&mut done.bytes, &rec(tag, ErrorRec::claim(&e))),
+                    Err(e) => write_rec(out, &rec(tag, ErrorRec::claim(&e))),
                 }
             }
             Input::Receipt(r) => {
@@ -453,21 +532,21 @@ impl Job<'_> {
                 let receipt = match *r {
                     Ok(r) => r,
                     Err(e) => {
-                        write_rec(&mut done.bytes, &rec(tag, ErrorRec::uke(&e)));
+                        write_rec(out, &rec(tag, ErrorRec::uke(&e)));
                         return done;
                     }
                 };
                 let conv = match self.convert(&receipt) {
                     Ok(c) => c,
                     Err(e) => {
-                        write_rec(&mut done.bytes, &rec(tag, ErrorRec::convert(&e)));
+                        write_rec(out, &rec(tag, ErrorRec::convert(&e)));
                         return done;
                     }
                 };
                 match uke::claim::recalculate(self.engine, &conv, self.opts) {
                     Ok(mut x) => {
                         if let Some(e) = self.revision(&mut x.outcome, &mut done) {
-                            write_rec(&mut done.bytes, &rec(tag, e));
+                            write_rec(out, &rec(tag, e));
                             return done;
                         }
                         done.ok = true;
@@ -475,7 +554,7 @@ impl Job<'_> {
                         done.unpriced = x.unpriced.len();
                         done.matches = x.comparison.matches();
                         write_rec(
-                            &mut done.bytes,
+                            out,
                             &Rec {
                                 tag,
                                 result: Some(&x.outcome),
@@ -487,7 +566,7 @@ impl Job<'_> {
                             },
                         );
                     }
-                    Err(e) => write_rec(&mut done.bytes, &rec(tag, ErrorRec::claim(&e))),
+                    Err(e) => write_rec(out, &rec(tag, ErrorRec::claim(&e))),
                 }
             }
         }
@@ -496,8 +575,8 @@ impl Job<'_> {
 }
 
 fn write_rec(buf: &mut Vec<u8>, r: &Rec<'_>) {
-    // Serializing plain data into memory cannot fail.
-    serde_json::to_writer(&mut *buf, r).expect("serialize record");
+    // Serializing plain data into memory cannot fail. The fast writer writes serde_json's bytes.
+    super::jsonw::write(buf, r).expect("serialize record");
     buf.push(b'\n');
 }
 
@@ -513,47 +592,106 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// Inputs a worker computes in one go into one [`Group`] (and one output buffer).
+pub const GROUP: usize = 32;
+
 /// Reads chunks from `src`, maps each input with `f` in parallel on `pool`, and hands the
-/// results to `sink` in input order. A reader thread reads the next chunk while the pool
-/// computes the current one (at most three chunks in memory: being read, queued, computed).
+/// results to `sink` in input order ([`run_groups`] with a `Vec` per group).
 pub fn run_chunks<T: Send>(
     src: &mut Source,
     pool: &rayon::ThreadPool,
     chunk: usize,
-    f: impl Fn(Input) -> T + Sync,
-    mut sink: impl FnMut(T) -> io::Result<()>,
+    f: impl Fn(Input<'_>) -> T + Sync,
+    mut sink: impl FnMut(T) -> io::Result<()> + Send,
+) -> io::Result<()> {
+    run_groups(
+        src,
+        pool,
+        chunk,
+        16,
+        Vec::new,
+        |v: &mut Vec<T>, i| v.push(f(i)),
+        |v| v.into_iter().try_for_each(&mut sink),
+    )
+}
+
+/// Reads chunks from `src` and computes them on `pool`: each run of `group` consecutive inputs
+/// is folded with `f` into one accumulator (from `init`) by one worker, and the accumulators
+/// go to `sink` in input order. Three stages run at once — a reader thread reads chunk k+2, the
+/// pool computes chunk k+1, a writer thread hands chunk k to `sink` — so at most three chunks
+/// of inputs are in memory (being read, queued, computed) and two of results (being written,
+/// and the next, handed over when the writer is done). The input buffers are reused from chunk
+/// to chunk.
+///
+/// `sink`'s first error stops the run and is returned; else the first read error (every chunk
+/// before it was written).
+pub fn run_groups<A: Send>(
+    src: &mut Source,
+    pool: &rayon::ThreadPool,
+    chunk: usize,
+    group: usize,
+    init: impl Fn() -> A + Sync,
+    f: impl Fn(&mut A, Input<'_>) + Sync,
+    mut sink: impl FnMut(A) -> io::Result<()> + Send,
 ) -> io::Result<()> {
     let chunk = chunk.max(1);
+    let group = group.max(1);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<Input>>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Chunk>>(1);
+        // Emptied chunks come back to the reader to be filled again.
+        let (tx_free, rx_free) = std::sync::mpsc::channel::<Chunk>();
         let reader = scope.spawn(move || loop {
-            let mut inputs = Vec::with_capacity(chunk);
-            let r = src.next_chunk(chunk, &mut inputs).map(|_| inputs);
-            let stop = !matches!(&r, Ok(v) if !v.is_empty());
-            // The receiver stops early only on an output error; nothing left to do then.
+            let mut c = rx_free.try_recv().unwrap_or_default();
+            let r = src.next_chunk(chunk, &mut c).map(|_| c);
+            let stop = !matches!(&r, Ok(c) if !c.is_empty());
+            // The receiver stops early only on an error; nothing left to do then.
             if tx.send(r).is_err() || stop {
                 return;
             }
         });
+        let (tx_done, rx_done) = std::sync::mpsc::sync_channel::<Vec<A>>(0);
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for groups in rx_done.iter() {
+                groups.into_iter().try_for_each(&mut sink)?;
+            }
+            Ok(())
+        });
         let mut result = Ok(());
-        for inputs in rx.iter() {
-            let mut inputs = match inputs {
-                Ok(v) if v.is_empty() => break,
-                Ok(v) => v,
+        for c in rx.iter() {
+            let mut c = match c {
+                Ok(c) if c.is_empty() => break,
+                Ok(c) => c,
                 Err(e) => {
                     result = Err(e);
                     break;
                 }
             };
-            let results: Vec<T> = pool.install(|| inputs.par_drain(..).map(&f).collect());
-            if let Err(e) = results.into_iter().try_for_each(&mut sink) {
-                result = Err(e);
+            let Chunk { bytes, slots } = &mut c;
+            let bytes = &bytes[..];
+            let done: Vec<A> = pool.install(|| {
+                slots
+                    .par_chunks_mut(group)
+                    .map(|g| {
+                        let mut acc = init();
+                        for slot in g {
+                            f(&mut acc, take(bytes, slot));
+                        }
+                        acc
+                    })
+                    .collect()
+            });
+            c.clear();
+            let _ = tx_free.send(c);
+            // The writer stops early only on an output error (returned below).
+            if tx_done.send(done).is_err() {
                 break;
             }
         }
+        drop(tx_done);
         drop(rx);
+        let written = writer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         let _ = reader.join();
-        result
+        written.and(result)
     })
 }
 
@@ -646,7 +784,6 @@ pub fn run(a: BatchArgs) -> i32 {
     let counter = src.read_bytes.clone();
     let uke_input = src.is_uke();
     let mut go_problem: Option<String> = None;
-    let (mut revision_claims, mut revision_msg) = (0u64, None::<String>);
     let mut uke_out = None;
     if let Some(p) = a.out_uke.as_deref() {
         let tee = if uke_input {
@@ -662,37 +799,55 @@ pub fn run(a: BatchArgs) -> i32 {
             }
         }
     }
-    let (mut read, mut computed, mut failed, mut points, mut unpriced, mut matching) =
-        (0u64, 0u64, 0u64, 0i128, 0u64, 0u64);
-    let res = run_chunks(
+    let mut total = Group::default();
+    // Output buffers go back to the workers once written: the same few megabytes are written
+    // over and over instead of fresh memory (page faults) for every group.
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let res = run_groups(
         &mut src,
         &pool,
         a.chunk,
-        |i| job.run(i),
-        |d: Done| {
-            read += 1;
-            if d.ok {
-                computed += 1;
-                points += i128::from(d.points); // i128: no month of claims can wrap it
-            } else {
-                failed += 1;
-            }
-            unpriced += d.unpriced as u64;
-            matching += d.matches as u64;
-            if let Some(m) = d.revision {
-                revision_claims += 1;
-                revision_msg.get_or_insert(m);
+        GROUP,
+        || Group {
+            bytes: spare
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop())
+                .unwrap_or_else(|| Vec::with_capacity(GROUP * (6 << 10))),
+            ..Group::default()
+        },
+        |g, i| job.run_into(i, g),
+        |g: Group| {
+            let before = total.read;
+            total.read += g.read;
+            total.computed += g.computed;
+            total.failed += g.failed;
+            total.points += g.points;
+            total.unpriced += g.unpriced;
+            total.matching += g.matching;
+            total.revision_claims += g.revision_claims;
+            if total.revision.is_none() {
+                total.revision = g.revision;
             }
             if let Some(pb) = &pb {
-                if read % 1024 == 0 {
+                if before / 1024 != total.read / 1024 {
                     pb.set_position(counter.load(Ordering::Relaxed));
-                    pb.set_message(format!("{read} claims"));
+                    pb.set_message(format!("{} claims", total.read));
                 }
             }
             if let Some(t) = uke_out.as_mut() {
-                t.push(&d.bytes)?;
+                t.push(&g.bytes)?;
             }
-            out.write_all(&d.bytes).map_err(out_err(&a.output))
+            out.write_all(&g.bytes).map_err(out_err(&a.output))?;
+            let mut bytes = g.bytes;
+            bytes.clear();
+            if let Ok(mut s) = spare.lock() {
+                // At most the groups of the chunks in flight come back; keep no more than that.
+                if s.len() < a.chunk.div_ceil(GROUP) {
+                    s.push(bytes);
+                }
+            }
+            Ok(())
         },
     )
     .map_err(|e| e.to_string())
@@ -733,6 +888,17 @@ pub fn run(a: BatchArgs) -> i32 {
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
+    let Group {
+        read,
+        computed,
+        failed,
+        points,
+        unpriced,
+        matching,
+        revision_claims,
+        revision: revision_msg,
+        ..
+    } = total;
     let secs = started.elapsed().as_secs_f64();
     let mut line = format!(
         "santei batch: read {read}, computed {computed}, failed {failed}, total {points} 点, {secs:.2} s, {:.0} claims/s",

@@ -120,7 +120,7 @@ fn one(old: &Side, new: &Side, input: Input) -> Item {
         Input::TooLong(line) => (Tag::Line { line }, Err(ErrorRec::too_long())),
         Input::Line(line, bytes) => (
             Tag::Line { line },
-            engine::parse_claim(&bytes).map_err(|e| ErrorRec::claim(&e)),
+            engine::parse_claim(bytes).map_err(|e| ErrorRec::claim(&e)),
         ),
         Input::Receipt(r) => {
             let tag = Tag::of_receipt(&r);

@@ -9,6 +9,7 @@ mod calc;
 mod diff;
 mod futan;
 mod gen;
+pub mod jsonw;
 mod masters_cmd;
 pub mod output;
 mod uke_cmd;

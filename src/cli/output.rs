@@ -31,8 +31,15 @@ enum Inner {
         target: PathBuf,
         /// The path as the user gave it (for messages).
         shown: String,
+        /// Bytes handed to the file since it was last synced (see [`SYNC_EVERY`]).
+        unsynced: u64,
     },
 }
+
+/// A file output is synced to its disk every this many bytes while it is written, so that the
+/// disk writes the bytes while the run computes the next ones instead of all of them in the
+/// sync at [`Output::finish`] (seconds for a month of results: batch writes ~4.7 KB a claim).
+pub const SYNC_EVERY: u64 = 64 << 20;
 
 /// Refuses `output` when it is the same file as any of `inputs` (after following links).
 /// Inputs that do not exist (or `-`) are skipped.
@@ -107,6 +114,7 @@ impl Output {
                 writer: BufWriter::with_capacity(1 << 16, tmp),
                 target,
                 shown: path.to_string(),
+                unsynced: 0,
             },
         })
     }
@@ -117,7 +125,9 @@ impl Output {
         match self.inner {
             Inner::Stdout(mut w) => w.flush().map_err(|e| format!("standard output: {e}")),
             Inner::Special(mut w, shown) => w.flush().map_err(|e| format!("{shown}: {e}")),
-            Inner::File { writer, target, shown } => {
+            Inner::File {
+                writer, target, shown, ..
+            } => {
                 let tmp = writer.into_inner().map_err(|e| format!("{shown}: {}", e.error()))?;
                 tmp.as_file().sync_all().map_err(|e| format!("{shown}: {e}"))?;
                 // Keep the permissions an existing output had (a new one got 0666 & !umask).
@@ -144,7 +154,11 @@ impl Write for Output {
         match &mut self.inner {
             Inner::Stdout(w) => w.write(buf),
             Inner::Special(w, _) => w.write(buf),
-            Inner::File { writer, .. } => writer.write(buf),
+            Inner::File { writer, unsynced, .. } => {
+                let k = writer.write(buf)?;
+                *unsynced += k as u64;
+                Ok(k)
+            }
         }
     }
 
@@ -152,7 +166,16 @@ impl Write for Output {
         match &mut self.inner {
             Inner::Stdout(w) => w.write_all(buf),
             Inner::Special(w, _) => w.write_all(buf),
-            Inner::File { writer, .. } => writer.write_all(buf),
+            Inner::File { writer, unsynced, .. } => {
+                writer.write_all(buf)?;
+                *unsynced += buf.len() as u64;
+                if *unsynced >= SYNC_EVERY {
+                    *unsynced = 0;
+                    // What the buffer holds goes with the next sync (or finish).
+                    writer.get_ref().as_file().sync_data()?;
+                }
+                Ok(())
+            }
         }
     }
 
