@@ -329,7 +329,7 @@ pub fn read_rows_layout(
         }
         match first_len {
             None => {
-                if !allowed.contains(&n) && !(wider && n > widest) {
+                if !(allowed.contains(&n) || (wider && n > widest)) {
                     let expected = allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or ");
                     row(Err(Error::new(
                         display,

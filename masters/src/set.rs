@@ -1279,10 +1279,7 @@ pub(crate) fn sources_from_dir_collecting(dir: &Path) -> Result<DirSources, Erro
                 }
                 NameClass::Master(_) => {}
                 NameClass::Unknown { reason, .. } => {
-                    let head = match raw::read_prefix(&p, &rel, SNIFF_BYTES) {
-                        Ok(h) => h,
-                        Err(e) => return Err(e),
-                    };
+                    let head = raw::read_prefix(&p, &rel, SNIFF_BYTES)?;
                     if !raw::is_zip(&head) {
                         if let Sniffed::Not(why) = sniff(&head) {
                             if let Classified::NotUsed { reason, warn } = not_recognised(&rel, reason, why) {
