@@ -68,6 +68,74 @@ pub enum ErrorKind {
         MAX_ERRORS_PER_FILE
     )]
     MoreErrors { count: u64 },
+    /// The name says one master kind, the first row another (column 2, column count and code
+    /// format all of the other kind).
+    #[error("the name says {named_ja} ({named}) but the content is a {found_ja} ({found}: {evidence})")]
+    KindMismatch {
+        named: char,
+        named_ja: &'static str,
+        found: char,
+        found_ja: &'static str,
+        evidence: String,
+    },
+    /// A file whose name santei does not recognise, read as a master by its first row (warning).
+    #[error("{name_reason}; read as a {kind_ja} ({kind}) by its content ({evidence}), publication date {published}")]
+    ByContent {
+        name_reason: String,
+        kind: char,
+        kind_ja: &'static str,
+        evidence: String,
+        /// `yyyymmdd` and where it came from.
+        published: String,
+    },
+    /// A file recognised neither by its name nor by its content: not read (warning).
+    #[error("not read: not a master by its name ({name_reason}) nor by its content ({content_reason})")]
+    NotRecognised {
+        name_reason: String,
+        content_reason: String,
+    },
+    /// More columns than any layout of the master santei knows: the known columns are read,
+    /// the extra ones kept in the raw row and not interpreted (warning).
+    #[error("{found} columns where the {kind_ja} layouts santei knows have at most {known}: {extra} not interpreted (kept as read)")]
+    ExtraColumns {
+        found: usize,
+        known: usize,
+        kind_ja: &'static str,
+        /// `column 151` / `columns 151–152`.
+        extra: String,
+    },
+}
+
+impl ErrorKind {
+    /// The stable code of the problem (docs/diagnostics.md § Master-file problems).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Io(_) => "MASTER_IO",
+            ErrorKind::Zip(_) => "MASTER_ZIP",
+            ErrorKind::ZipMembers(_) => "MASTER_ZIP_MEMBERS",
+            ErrorKind::Empty => "MASTER_EMPTY",
+            ErrorKind::Utf8Encoded => "MASTER_UTF8",
+            ErrorKind::Encoding => "MASTER_ENCODING",
+            ErrorKind::Csv(_) => "MASTER_CSV",
+            ErrorKind::ColumnCount { .. } => "MASTER_COLUMN_COUNT",
+            ErrorKind::UnequalColumns { .. } => "MASTER_UNEQUAL_COLUMNS",
+            ErrorKind::Value { .. } => "MASTER_VALUE",
+            ErrorKind::Missing => "MASTER_MISSING",
+            ErrorKind::KindLetter { .. } => "MASTER_KIND_LETTER",
+            ErrorKind::Other(_) => "MASTER_OTHER",
+            ErrorKind::TooLarge { .. } => "MASTER_TOO_LARGE",
+            ErrorKind::LoneCr => "MASTER_LONE_CR",
+            ErrorKind::Negative { .. } => "MASTER_NEGATIVE",
+            ErrorKind::DecimalPlaces { .. } => "MASTER_DECIMAL_PLACES",
+            ErrorKind::EndBeforeStart { .. } => "MASTER_END_BEFORE_START",
+            ErrorKind::NoProcedureMaster => "NO_PROCEDURE_MASTER",
+            ErrorKind::MoreErrors { .. } => "MASTER_MORE_ERRORS",
+            ErrorKind::KindMismatch { .. } => "MASTER_KIND_MISMATCH",
+            ErrorKind::ByContent { .. } => "MASTER_BY_CONTENT",
+            ErrorKind::NotRecognised { .. } => "MASTER_NOT_RECOGNISED",
+            ErrorKind::ExtraColumns { .. } => "MASTER_EXTRA_COLUMNS",
+        }
+    }
 }
 
 /// At most this many errors of one file are listed by validation; the rest are counted in one

@@ -41,12 +41,21 @@ use std::path::Path;
 /// Every file may hold at most [`raw::MAX_FILE_BYTES`] (64 MiB; for a zip, what its CSV inflates
 /// to), checked while reading.
 pub fn load_dir(dir: &Path) -> Result<MasterSet, Error> {
-    let (mut sources, not_used) = set::sources_from_dir(dir)?;
+    let set::DirSources {
+        mut sources,
+        not_used,
+        refused,
+        warnings,
+    } = set::sources_from_dir_collecting(dir)?;
+    if let Some(e) = refused.into_iter().next() {
+        return Err(e);
+    }
     sources.extend(embedded::supplement_sources());
     Ok(set::build_set(
         &dir.display().to_string(),
         sources,
         not_used,
+        warnings,
         LoadOptions::default(),
         true,
     )?
@@ -67,6 +76,7 @@ pub fn load_default() -> Result<MasterSet, Error> {
         embedded::DEFAULT_ORIGIN,
         sources,
         Vec::new(),
+        Vec::new(),
         LoadOptions::default(),
         true,
     )?
@@ -82,6 +92,7 @@ pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
         sources,
         not_used,
         refused,
+        warnings,
     } = set::sources_from_dir_collecting(dir)?;
     // Files refused for their size (larger than raw::MAX_FILE_BYTES) are one error each.
     let mut problems: Vec<Problem> = refused
@@ -95,6 +106,7 @@ pub fn validate_dir(dir: &Path) -> Result<Vec<Problem>, Error> {
         &dir.display().to_string(),
         sources,
         not_used,
+        warnings,
         LoadOptions { collect_all: true },
         true,
     )?;

@@ -140,13 +140,27 @@ pub fn read_file_capped(path: &std::path::Path, display: &str) -> Result<Vec<u8>
     Ok(bytes)
 }
 
+/// The first `n` bytes of a file (fewer when it is shorter): enough to recognise a master by
+/// its first row without reading a large unrelated file whole.
+pub fn read_prefix(path: &std::path::Path, display: &str, n: u64) -> Result<Vec<u8>, Error> {
+    let io = |e: std::io::Error| Error::file(display, ErrorKind::Io(e.to_string()));
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    f.take(n).read_to_end(&mut buf).map_err(io)?;
+    Ok(buf)
+}
+
+/// Whether bytes start like a zip archive.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
 /// Unzips when the bytes are a zip (by magic), else returns them as the CSV. Either way the CSV
 /// may be at most [`MAX_FILE_BYTES`] long: a zip member is inflated through a counting reader
 /// and refused as soon as it passes the cap (its declared size is not trusted).
 pub fn open_bytes<'a>(display: &str, bytes: &'a [u8]) -> Result<FileBytes<'a>, Error> {
     let sha256 = sha256_hex(bytes);
-    let is_zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
-    if !is_zip {
+    if !is_zip(bytes) {
         if display.to_ascii_lowercase().ends_with(".zip") {
             return Err(Error::file(display, ErrorKind::Zip("no zip signature".into())));
         }
@@ -229,8 +243,22 @@ pub fn read_rows(
     display: &str,
     csv_bytes: &[u8],
     allowed: &[usize],
+    row: impl FnMut(Result<(u64, RawRow), Error>) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    read_rows_layout(display, csv_bytes, allowed, false, row)
+}
+
+/// [`read_rows`]; with `wider`, a first row with more columns than every layout in `allowed`
+/// is accepted too (a future layout with extra trailing columns: the caller warns and reads the
+/// known columns). Fewer columns, or a count between two layouts, stay an error.
+pub fn read_rows_layout(
+    display: &str,
+    csv_bytes: &[u8],
+    allowed: &[usize],
+    wider: bool,
     mut row: impl FnMut(Result<(u64, RawRow), Error>) -> Result<(), Error>,
 ) -> Result<usize, Error> {
+    let widest = allowed.iter().copied().max().unwrap_or(0);
     if csv_bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(display, ErrorKind::Empty));
     }
@@ -301,7 +329,7 @@ pub fn read_rows(
         }
         match first_len {
             None => {
-                if !allowed.contains(&n) {
+                if !(allowed.contains(&n) || (wider && n > widest)) {
                     let expected = allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or ");
                     row(Err(Error::new(
                         display,

@@ -262,37 +262,179 @@ pub(crate) struct NameInfo {
     pub kind: Kind,
     /// `Some(Full)` when the name says ALL or the file is a zip; `None` = decide by content.
     pub role: Option<Role>,
-    pub published: NaiveDate,
+    /// Publication date from the name; `None` (a file recognised by its content) = the latest
+    /// 変更年月日 of its rows.
+    pub published: Option<NaiveDate>,
+}
+
+/// What a file name says: an s/y/t/c master, a known file of another kind, or nothing sure.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NameClass {
+    /// An SSK s/y/t/c name with its publication date.
+    Master(NameInfo),
+    /// A known SSK file of another kind (b, hb, z, ck, k): not read.
+    OtherKind(String),
+    /// Not recognised (`kind`: the s_/y_/t_/c_ prefix of a name without a date): the content
+    /// decides ([`sniff`]).
+    Unknown { kind: Option<Kind>, reason: String },
 }
 
 /// Classifies a file by its SSK name: `s_ALL20240531.zip`, `s_20240621.csv`, `t_20251128.csv`.
-/// Files of other kinds (`b_`, `hb_`, `z_`, `ck_ALL_`, `k.csv`, 電子点数表, UKE) give `Err(reason)`.
-pub(crate) fn classify_name(name: &str) -> Result<NameInfo, String> {
+/// Files of other kinds (`b_`, `hb_`, `z_`, `ck_ALL_`, `k.csv`) are [`NameClass::OtherKind`];
+/// any other name (`medical.csv`, `s_x.csv`, 電子点数表, UKE) is [`NameClass::Unknown`].
+pub(crate) fn classify_name(name: &str) -> NameClass {
+    let unknown = |kind: Option<Kind>, reason: String| NameClass::Unknown { kind, reason };
     let lower = name.to_ascii_lowercase();
-    let (stem, ext) = lower.rsplit_once('.').ok_or_else(|| "no file extension".to_string())?;
-    if !matches!(ext, "csv" | "zip" | "txt") {
-        return Err(format!("not a master file (.{ext})"));
-    }
+    let Some((stem, ext)) = lower.rsplit_once('.') else {
+        return unknown(None, "no file extension".into());
+    };
     let mut parts = stem.splitn(2, '_');
     let prefix = parts.next().unwrap_or("");
-    let rest = parts.next().ok_or_else(|| other_kind(prefix))?;
+    let rest = parts.next();
     let kind = match prefix {
-        "s" | "y" | "t" | "c" => {
-            Kind::from_letter(prefix.chars().next().unwrap_or(' ')).ok_or_else(|| other_kind(prefix))?
+        "s" | "y" | "t" | "c" => Kind::from_letter(prefix.chars().next().unwrap_or(' ')),
+        "b" | "hb" | "z" | "ck" | "k" if matches!(ext, "csv" | "zip" | "txt") => {
+            return NameClass::OtherKind(other_kind(prefix))
         }
-        _ => return Err(other_kind(prefix)),
+        _ => None,
+    };
+    if !matches!(ext, "csv" | "zip" | "txt") {
+        return unknown(None, format!("not a master file name (.{ext})"));
+    }
+    let (Some(kind), Some(rest)) = (kind, rest) else {
+        return unknown(kind, other_kind(prefix));
     };
     let (all, digits) = match rest.strip_prefix("all") {
         Some(d) => (true, d.trim_start_matches('_')),
         None => (false, rest),
     };
-    let published = value::parse_date(digits)
-        .filter(|d| *d != OPEN_END)
-        .ok_or_else(|| format!("name does not end in a publication date yyyymmdd ({name})"))?;
+    let Some(published) = value::parse_date(digits).filter(|d| *d != OPEN_END) else {
+        return unknown(
+            Some(kind),
+            format!(
+                "name does not end in a publication date yyyymmdd ({})",
+                crate::error::echo(name)
+            ),
+        );
+    };
     let role = if all || ext == "zip" { Some(Role::Full) } else { None };
-    Ok(NameInfo { kind, role, published })
+    NameClass::Master(NameInfo {
+        kind,
+        role,
+        published: Some(published),
+    })
 }
 
+/// What the first row of a file says it is.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    /// Column 2, the column count and the code format are all of one master's.
+    Master {
+        kind: Kind,
+        /// Line of the row looked at (1-based).
+        line: u64,
+        /// What was seen, for messages: `column 2 \`S\`, 150 columns, code 111000110`.
+        evidence: String,
+    },
+    /// Not a master santei reads, with why.
+    Not(String),
+}
+
+/// At most this many bytes of a file of an unrecognised name are read to recognise it.
+pub(crate) const SNIFF_BYTES: u64 = 64 << 10;
+
+/// Recognises a master by its first row (the CSV bytes, after unzipping): column 2 is the kind
+/// letter (`S`, `Y`, `T`, `C`; masters.md §1), the column count one of the kind's layouts or
+/// more (a future layout with extra trailing columns), and the code of the kind's format
+/// (s/y/t: column 3, 9 digits starting 1 / 6 / 7; c: パターン and 一連番号 in columns 4–5, and
+/// column 23 empty or a 9-digit code starting 8).
+pub(crate) fn sniff(csv_bytes: &[u8]) -> Sniffed {
+    let head = &csv_bytes[..csv_bytes.len().min(SNIFF_BYTES as usize)];
+    // The first line that is not blank.
+    let mut line = 0u64;
+    let mut rest = head;
+    let first = loop {
+        line += 1;
+        let (l, more) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None if head.len() < csv_bytes.len() => {
+                return Sniffed::Not(format!("no line end in its first {} KiB", SNIFF_BYTES >> 10))
+            }
+            None => (rest, None),
+        };
+        let l = l.strip_suffix(b"\r").unwrap_or(l);
+        if !l.iter().all(|b| b.is_ascii_whitespace()) {
+            break l;
+        }
+        match more {
+            Some(m) => rest = m,
+            None => return Sniffed::Not("no rows".into()),
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(first);
+    let mut rec = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => {}
+        _ => return Sniffed::Not("its first line is not a CSV row".into()),
+    }
+    let n = rec.len();
+    let fields: Vec<String> = rec
+        .iter()
+        .map(|f| raw::decode_field(f).map(|c| c.into_owned()).unwrap_or_default())
+        .collect();
+    let raw = RawRow::from_fields(&fields);
+    if n < 3 {
+        let s = if n == 1 { "" } else { "s" };
+        return Sniffed::Not(format!("line {line} has {n} field{s}: not a master row"));
+    }
+    let letter = raw.col(2);
+    let kind = match letter {
+        "S" => Kind::S,
+        "Y" => Kind::Y,
+        "T" => Kind::T,
+        "C" => Kind::C,
+        _ => {
+            let what = match letter {
+                "B" => " (傷病名マスター)",
+                "Z" => " (修飾語マスター)",
+                _ => "",
+            };
+            return Sniffed::Not(format!(
+                "line {line}: column 2 (マスター種別) is `{}`{what}, not S, Y, T or C",
+                crate::error::echo(letter)
+            ));
+        }
+    };
+    let allowed = kind.allowed_columns();
+    let widest = allowed.iter().copied().max().unwrap_or(0);
+    if !allowed.contains(&n) && n <= widest {
+        let layouts = allowed.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" or ");
+        return Sniffed::Not(format!(
+            "line {line}: column 2 is `{letter}` but the row has {n} columns, not the {layouts} of a {}",
+            kind.name_ja()
+        ));
+    }
+    let ctx = RowCtx { file: "", line };
+    let code = kind.key(ctx, &raw).ok().filter(|c| c.kind() == Some(kind));
+    let c_code_ok = kind != Kind::C || {
+        let v = raw.col(23);
+        v.is_empty() || Code::parse(v).is_some_and(|c| c.kind() == Some(Kind::C))
+    };
+    let Some(code) = code.filter(|_| c_code_ok) else {
+        return Sniffed::Not(format!(
+            "line {line}: column 2 is `{letter}` but the code is not a {} code",
+            kind.name_ja()
+        ));
+    };
+    Sniffed::Master {
+        kind,
+        line,
+        evidence: format!("column 2 `{letter}`, {n} columns, code {code}"),
+    }
+}
 fn other_kind(prefix: &str) -> String {
     match prefix {
         "b" => "傷病名マスター (b): not read by this version".into(),
@@ -355,13 +497,16 @@ fn file_name(path: &str) -> String {
 /// Parses one file of a known kind. Problems go to `sink` (which decides whether to stop).
 fn parse_file(
     src: &Source,
+    fb: raw::FileBytes<'_>,
     ni: &NameInfo,
     collect_all: bool,
     sink: &mut dyn FnMut(Problem) -> Result<(), Error>,
 ) -> Result<Parsed, Error> {
     let display = src.path.as_str();
-    let fb = raw::open_bytes(display, &src.bytes)?;
     let kind = ni.kind;
+    let widest = kind.allowed_columns().iter().copied().max().unwrap_or(0);
+    // The latest 変更年月日 of the rows: the publication date of a file whose name has none.
+    let mut latest: Option<NaiveDate> = None;
     let cols = kind.columns();
     let mut rows = Vec::new();
     let mut columns = 0usize;
@@ -380,7 +525,35 @@ fn parse_file(
                 }
             };
             let ctx = RowCtx { file: display, line };
+            if columns == 0 && raw.len() > widest {
+                // A layout santei has not seen: its known columns are read, the rest kept.
+                let extra = if raw.len() == widest + 1 {
+                    format!("column {}", widest + 1)
+                } else {
+                    format!("columns {}–{}", widest + 1, raw.len())
+                };
+                sink(Problem {
+                    severity: Severity::Warning,
+                    error: Error::new(
+                        display,
+                        line,
+                        u16::try_from(widest + 1).unwrap_or(u16::MAX),
+                        None,
+                        ErrorKind::ExtraColumns {
+                            found: raw.len(),
+                            known: widest,
+                            kind_ja: kind.name_ja(),
+                            extra,
+                        },
+                    ),
+                })?;
+            }
             columns = raw.len();
+            if ni.published.is_none() {
+                if let Some(d) = date_col(&raw, kind.valid_from_col()).filter(|d| *d != OPEN_END) {
+                    latest = latest.max(Some(d));
+                }
+            }
             let mut row_ok = true;
             // Field errors already reported for this row (the typed conversion below would
             // report the same bad field a second time).
@@ -480,16 +653,25 @@ fn parse_file(
             }
             Ok(())
         };
-        raw::read_rows(display, &fb.csv, kind.allowed_columns(), on_row)?
+        raw::read_rows_layout(display, &fb.csv, kind.allowed_columns(), true, on_row)?
     };
     let role = ni.role.unwrap_or(if any_unchanged { Role::Full } else { Role::Delta });
+    let published = match ni.published.or(latest) {
+        Some(d) => d,
+        None => {
+            return Err(Error::file(
+                display,
+                ErrorKind::Other("no publication date: the name has none and no row has a valid 変更年月日".into()),
+            ))
+        }
+    };
     let info = FileInfo {
         path: src.path.clone(),
         name: file_name(&src.path).into(),
         kind,
         role,
         layer: src.layer,
-        published: ni.published,
+        published,
         rows: n,
         columns,
         sha256: fb.sha256.into(),
@@ -766,13 +948,125 @@ fn finish<T: MasterRow>(
     Ok(Table { chains: out })
 }
 
+/// How a file read as a master was recognised by its content (its name said nothing sure).
+struct ByContentNote {
+    name_reason: String,
+    evidence: String,
+    line: u64,
+}
+
+/// What [`classify_source`] decided for one file.
+enum Classified<'a> {
+    /// Read it as `ni` (`by_content`: recognised by its first row, not by its name).
+    Read {
+        fb: raw::FileBytes<'a>,
+        ni: NameInfo,
+        by_content: Option<ByContentNote>,
+    },
+    /// Not a master santei reads; `warn` when neither its name nor its content was recognised.
+    NotUsed { reason: String, warn: Option<Problem> },
+    /// Its name says one kind and its content another (or a named master that cannot be opened).
+    Error(Error),
+}
+
+/// The warning for a file recognised neither by its name nor by its content.
+fn not_recognised(path: &str, name_reason: String, content_reason: String) -> Classified<'static> {
+    let kind = ErrorKind::NotRecognised {
+        name_reason,
+        content_reason,
+    };
+    let reason = kind.to_string();
+    Classified::NotUsed {
+        reason,
+        warn: Some(Problem {
+            severity: Severity::Warning,
+            error: Error::file(path, kind),
+        }),
+    }
+}
+
+/// Decides by name and content what a source is: an s/y/t/c master of a kind (the name's, or the
+/// content's when the name is not recognised), a known file of another kind, or nothing santei
+/// reads. A name and a first row of two different kinds is an error at the row's column 2.
+fn classify_source<'a>(src: &'a Source, name: &str) -> Classified<'a> {
+    let display = src.path.as_str();
+    let class = classify_name(name);
+    let (named_kind, name_reason) = match class {
+        NameClass::OtherKind(reason) => return Classified::NotUsed { reason, warn: None },
+        NameClass::Master(ni) => {
+            let fb = match raw::open_bytes(display, &src.bytes) {
+                Ok(fb) => fb,
+                Err(e) => return Classified::Error(e),
+            };
+            if let Sniffed::Master { kind, line, evidence } = sniff(&fb.csv) {
+                if kind != ni.kind {
+                    return Classified::Error(mismatch(display, line, ni.kind, kind, evidence));
+                }
+            }
+            return Classified::Read {
+                fb,
+                ni,
+                by_content: None,
+            };
+        }
+        NameClass::Unknown { kind, reason } => (kind, reason),
+    };
+    let fb = match raw::open_bytes(display, &src.bytes) {
+        Ok(fb) => fb,
+        Err(e) => return not_recognised(display, name_reason, e.kind.to_string()),
+    };
+    match sniff(&fb.csv) {
+        Sniffed::Not(why) => not_recognised(display, name_reason, why),
+        Sniffed::Master { kind, line, evidence } => {
+            if let Some(named) = named_kind.filter(|k| *k != kind) {
+                return Classified::Error(mismatch(display, line, named, kind, evidence));
+            }
+            // A renamed zip whose member keeps its SSK name: the member's date and role.
+            let member = fb.member.as_deref().map(|m| classify_name(&file_name(m)));
+            let ni = match member {
+                Some(NameClass::Master(ni)) if ni.kind == kind => ni,
+                _ => NameInfo {
+                    kind,
+                    role: if fb.member.is_some() { Some(Role::Full) } else { None },
+                    published: None,
+                },
+            };
+            Classified::Read {
+                fb,
+                ni,
+                by_content: Some(ByContentNote {
+                    name_reason,
+                    evidence,
+                    line,
+                }),
+            }
+        }
+    }
+}
+
+fn mismatch(display: &str, line: u64, named: Kind, found: Kind, evidence: String) -> Error {
+    Error::new(
+        display,
+        line,
+        2,
+        Some("マスター種別"),
+        ErrorKind::KindMismatch {
+            named: named.letter().to_ascii_uppercase(),
+            named_ja: named.name_ja(),
+            found: found.letter().to_ascii_uppercase(),
+            found_ja: found.name_ja(),
+            evidence,
+        },
+    )
+}
+
 /// Builds a set from sources. With `collect_all`, every problem is returned (at most
 /// [`crate::error::MAX_ERRORS_PER_FILE`] errors per file, the rest counted in one
 /// [`ErrorKind::MoreErrors`]) and nothing stops early; otherwise the first error is returned.
 /// A set without a 医科診療行為マスター is only warned about here (tools load single files);
 /// [`crate::load_dir`] and [`crate::validate_dir`] make it an error.
 pub fn build(origin: &str, sources: Vec<Source>, not_used: Vec<NotUsed>, opts: LoadOptions) -> Result<Built, Error> {
-    build_set(origin, sources, not_used, opts, false)
+    build_set(origin, sources, not_used, Vec::new(), opts, false)
 }
 
 /// Whether `files` hold a usable 医科診療行為マスター: an official s full file (全件ファイル)
@@ -789,6 +1083,7 @@ pub(crate) fn build_set(
     origin: &str,
     sources: Vec<Source>,
     not_used: Vec<NotUsed>,
+    found_warnings: Vec<Problem>,
     opts: LoadOptions,
     require_s: bool,
 ) -> Result<Built, Error> {
@@ -802,6 +1097,9 @@ pub(crate) fn build_set(
         Ok(())
     };
     let mut not_used = not_used;
+    for w in found_warnings {
+        sink(w)?;
+    }
     let mut parsed: Vec<Parsed> = Vec::new();
     // Skip byte-identical copies of one file (same sha256 and name).
     let mut seen_sha: HashMap<String, String> = HashMap::new();
@@ -815,17 +1113,50 @@ pub(crate) fn build_set(
         if crate::tensuhyo::classify_tensuhyo_file(&name).is_some() {
             continue;
         }
-        let ni = match classify_name(&name) {
-            Ok(ni) => ni,
-            Err(reason) => {
+        let (fb, ni, by_content) = match classify_source(src, &name) {
+            Classified::Read { fb, ni, by_content } => (fb, ni, by_content),
+            Classified::NotUsed { reason, warn } => {
+                if let Some(w) = warn {
+                    sink(w)?;
+                }
                 not_used.push(NotUsed {
                     path: src.path.clone(),
                     reason,
                 });
                 continue;
             }
+            Classified::Error(e) => {
+                sink(Problem {
+                    severity: Severity::Error,
+                    error: e,
+                })?;
+                continue;
+            }
         };
-        match parse_file(src, &ni, collect_all, &mut sink) {
+        let result = parse_file(src, fb, &ni, collect_all, &mut sink);
+        if let (Ok(p), Some(bc)) = (&result, by_content) {
+            let published = match ni.published {
+                Some(_) => format!("{} (from the name of its zip member)", format_date(p.info.published)),
+                None => format!("{} (the latest 変更年月日 of its rows)", format_date(p.info.published)),
+            };
+            sink(Problem {
+                severity: Severity::Warning,
+                error: Error::new(
+                    &src.path,
+                    bc.line,
+                    2,
+                    Some("マスター種別"),
+                    ErrorKind::ByContent {
+                        name_reason: bc.name_reason,
+                        kind: ni.kind.letter().to_ascii_uppercase(),
+                        kind_ja: ni.kind.name_ja(),
+                        evidence: bc.evidence,
+                        published,
+                    },
+                ),
+            })?;
+        }
+        match result {
             Ok(p) => {
                 if let Some(prev) = seen_sha.get(&*p.info.sha256) {
                     not_used.push(NotUsed {
@@ -908,6 +1239,7 @@ pub(crate) fn build_set(
 /// Reads every file under `dir` into sources (relative display paths); nothing is parsed yet.
 pub fn sources_from_dir(dir: &Path) -> Result<(Vec<Source>, Vec<NotUsed>), Error> {
     let found = sources_from_dir_collecting(dir)?;
+    // (The not-recognised warnings are in `not_used` too; `load_dir` keeps them as warnings.)
     match found.refused.into_iter().next() {
         Some(e) => Err(e),
         None => Ok((found.sources, found.not_used)),
@@ -920,6 +1252,9 @@ pub(crate) struct DirSources {
     pub not_used: Vec<NotUsed>,
     /// Files refused for their size ([`ErrorKind::TooLarge`]).
     pub refused: Vec<Error>,
+    /// Files recognised neither by name nor by content ([`ErrorKind::NotRecognised`]; also in
+    /// `not_used`): [`build_set`] keeps them as warnings.
+    pub warnings: Vec<Problem>,
 }
 
 /// [`sources_from_dir`] that goes on past a file refused for its size
@@ -929,14 +1264,39 @@ pub(crate) fn sources_from_dir_collecting(dir: &Path) -> Result<DirSources, Erro
     let mut out = Vec::new();
     let mut not_used = Vec::new();
     let mut refused = Vec::new();
+    let mut warnings = Vec::new();
     for p in discover(dir)? {
         let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
         let name = file_name(&rel);
-        // Only files that can be masters or 電子点数表 tables are read at all.
+        // Files named as masters or 電子点数表 tables are read whole; a file of a known other kind
+        // (b, hb, z, ck, k) is not read; any other file only as far as its first row, unless
+        // that row (or the zip it is) can be a master.
         if crate::tensuhyo::classify_tensuhyo_file(&name).is_none() {
-            if let Err(reason) = classify_name(&name) {
-                not_used.push(NotUsed { path: rel, reason });
-                continue;
+            match classify_name(&name) {
+                NameClass::OtherKind(reason) => {
+                    not_used.push(NotUsed { path: rel, reason });
+                    continue;
+                }
+                NameClass::Master(_) => {}
+                NameClass::Unknown { reason, .. } => {
+                    let head = raw::read_prefix(&p, &rel, SNIFF_BYTES)?;
+                    if !raw::is_zip(&head) {
+                        if let Sniffed::Not(why) = sniff(&head) {
+                            if let Classified::NotUsed { reason, warn } = not_recognised(&rel, reason, why) {
+                                not_used.push(NotUsed { path: rel, reason });
+                                warnings.extend(warn);
+                            }
+                            continue;
+                        }
+                    } else if std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0) > raw::MAX_FILE_BYTES {
+                        let why = format!("a zip larger than {} MiB", raw::MAX_FILE_BYTES >> 20);
+                        if let Classified::NotUsed { reason, warn } = not_recognised(&rel, reason, why) {
+                            not_used.push(NotUsed { path: rel, reason });
+                            warnings.extend(warn);
+                        }
+                        continue;
+                    }
+                }
             }
         }
         let bytes = match raw::read_file_capped(&p, &rel) {
@@ -957,6 +1317,7 @@ pub(crate) fn sources_from_dir_collecting(dir: &Path) -> Result<DirSources, Erro
         sources: out,
         not_used,
         refused,
+        warnings,
     })
 }
 
