@@ -21,7 +21,10 @@ fn full() -> Option<&'static Engine> {
     E.get_or_init(|| {
         let dir = data_dir();
         if !dir.exists() {
-            eprintln!("SKIP bukka_baseup: no master data at {} (set SANTEI_DATA)", dir.display());
+            eprintln!(
+                "SKIP bukka_baseup: no master data at {} (set SANTEI_DATA)",
+                dir.display()
+            );
             return None;
         }
         let set = masters::load_dir(&dir).unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()));
@@ -75,20 +78,25 @@ fn lines(o: &Outcome) -> Vec<(String, i64, String)> {
 }
 
 fn has(o: &Outcome, code: &str, points: i64) -> bool {
-    o.lines.iter().any(|l| l.code.to_string() == code && l.points == points)
+    o.lines
+        .iter()
+        .any(|l| l.code.0 == code.parse::<u32>().unwrap() && l.points == points)
 }
 
 /// 2026-07-01 (Wed) 初診 at a clinic, no 届出: 初診料 291 (R8告示 A000, unchanged) + 外来・在宅物価対応料
 /// イ 初診時 2 (O100 1イ; no 施設基準) = 293. Default set and full data alike.
 #[test]
 fn shoshin_2026_07_bukka_default_set() {
-    let c = claim(json!([]), json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}]));
+    let c = claim(
+        json!([]),
+        json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}]),
+    );
     for e in [Some(default_set()), full()].into_iter().flatten() {
         let o = calc(e, c.clone());
         assert!(has(&o, "111000110", 291), "{:?}", lines(&o));
         assert!(has(&o, "180819910", 2), "{:?}", lines(&o));
         assert_eq!(o.total_points, 293, "{:?}", lines(&o));
-        let l = o.lines.iter().find(|l| l.code.to_string() == "180819910").unwrap();
+        let l = o.lines.iter().find(|l| l.code.0 == 180819910).unwrap();
         assert_eq!(l.reason.rule, "O100-bukka");
         assert!(l.reason.detail.as_deref().unwrap().contains("found by meaning"));
     }
@@ -99,7 +107,10 @@ fn shoshin_2026_07_bukka_default_set() {
 fn no_bukka_before_2026_06() {
     let o = calc(
         default_set(),
-        claim(json!([]), json!([{"date": "2026-05-29", "time": "10:00", "kind": "first"}])),
+        claim(
+            json!([]),
+            json!([{"date": "2026-05-29", "time": "10:00", "kind": "first"}]),
+        ),
     );
     assert_eq!(o.total_points, 291, "{:?}", lines(&o));
 }
@@ -109,7 +120,13 @@ fn no_bukka_before_2026_06() {
 #[test]
 fn shoshin_2026_07_bukka_and_baseup() {
     let e = eng!();
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
     assert!(has(&o, "180819910", 2), "{:?}", lines(&o));
     assert!(has(&o, "180725710", 17), "{:?}", lines(&o));
     assert_eq!(o.total_points, 291 + 2 + 17, "{:?}", lines(&o));
@@ -120,7 +137,13 @@ fn shoshin_2026_07_bukka_and_baseup() {
 #[test]
 fn saishin_2026_07_bukka_and_baseup() {
     let e = eng!();
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
     assert!(has(&o, "112007410", 76), "{:?}", lines(&o));
     assert!(has(&o, "180820010", 2), "{:?}", lines(&o));
     assert!(has(&o, "180725810", 4), "{:?}", lines(&o));
@@ -132,10 +155,22 @@ fn saishin_2026_07_bukka_and_baseup() {
 #[test]
 fn saishin_2024_07_baseup_r6() {
     let e = eng!();
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
     assert!(has(&o, "180725810", 2), "{:?}", lines(&o));
     assert_eq!(o.total_points, 77, "{:?}", lines(&o));
-    let o = calc(e, claim(json!([]), json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}])));
+    let o = calc(
+        e,
+        claim(
+            json!([]),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
     assert_eq!(o.total_points, 75, "{:?}", lines(&o));
 }
 
@@ -143,7 +178,13 @@ fn saishin_2024_07_baseup_r6() {
 #[test]
 fn shoshin_2024_07_baseup_r6() {
     let e = eng!();
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2024-07-01", "time": "10:00", "kind": "first"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
     assert!(has(&o, "180725710", 6), "{:?}", lines(&o));
     assert_eq!(o.total_points, 297, "{:?}", lines(&o));
 }
@@ -154,19 +195,37 @@ fn shoshin_2024_07_baseup_r6() {
 #[test]
 fn doubled_from_2027_06() {
     let e = eng!();
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2027-06-01", "time": "10:00", "kind": "first"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-06-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
     assert!(has(&o, "180819910", 4), "{:?}", lines(&o));
     assert!(has(&o, "180725710", 34), "{:?}", lines(&o));
     assert_eq!(o.total_points, 329, "{:?}", lines(&o));
-    let l = o.lines.iter().find(|l| l.code.to_string() == "180819910").unwrap();
+    let l = o.lines.iter().find(|l| l.code.0 == 180819910).unwrap();
     assert_eq!(l.reason.rule, "O100-bukka-200");
     assert!(l.reason.detail.as_deref().unwrap().contains("× 2"));
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2027-06-02", "time": "10:00", "kind": "revisit"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-06-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
     assert!(has(&o, "180820010", 4), "{:?}", lines(&o));
     assert!(has(&o, "180725810", 8), "{:?}", lines(&o));
     assert_eq!(o.total_points, 88, "{:?}", lines(&o));
     // The day before: 2027-05-31 再診 76 + 2 + 4 = 82.
-    let o = calc(e, claim(baseup_std(), json!([{"date": "2027-05-31", "time": "10:00", "kind": "revisit"}])));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-05-31", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
     assert_eq!(o.total_points, 82, "{:?}", lines(&o));
 }
 
@@ -183,7 +242,7 @@ fn once_per_day() {
             ]),
         ),
     );
-    let n = o.lines.iter().filter(|l| l.code.to_string() == "180820010").count();
+    let n = o.lines.iter().filter(|l| l.code.0 == 180820010).count();
     assert_eq!(n, 1, "{:?}", lines(&o));
     assert!(o.diagnostics.iter().any(|d| d.code == "PAIRED_ONCE_PER_DAY"));
 }
@@ -200,7 +259,7 @@ fn listed_reconciled() {
             json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180819910"}]}]),
         ),
     );
-    assert!(o.removed.iter().any(|r| r.code.to_string() == "180819910"), "{:?}", o.removed);
+    assert!(o.removed.iter().any(|r| r.code.0 == 180819910), "{:?}", o.removed);
     assert!(has(&o, "180820010", 2));
     assert_eq!(o.total_points, 78);
     let o = calc(
@@ -210,7 +269,7 @@ fn listed_reconciled() {
             json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180820010"}]}]),
         ),
     );
-    let l = o.lines.iter().find(|l| l.code.to_string() == "180820010").unwrap();
+    let l = o.lines.iter().find(|l| l.code.0 == 180820010).unwrap();
     assert_eq!(l.origin, engine::Origin::Input);
     assert_eq!(o.total_points, 78);
 }
@@ -226,7 +285,7 @@ fn listed_baseup_without_standard_removed() {
             json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180725810"}]}]),
         ),
     );
-    assert!(o.removed.iter().any(|r| r.code.to_string() == "180725810"), "{:?}", o.removed);
+    assert!(o.removed.iter().any(|r| r.code.0 == 180725810), "{:?}", o.removed);
     assert_eq!(o.total_points, 78, "{:?}", lines(&o));
 }
 
@@ -239,7 +298,11 @@ fn listed_baseup_without_standard_removed() {
 #[test]
 fn codes_found_by_meaning_in_renumbered_file() {
     let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
-    let map = [("180819910", "180900110"), ("180820010", "180900210"), ("180820110", "180900310")];
+    let map = [
+        ("180819910", "180900110"),
+        ("180820010", "180900210"),
+        ("180820110", "180900310"),
+    ];
     let mut out: Vec<u8> = Vec::new();
     let mut renumbered = 0;
     for line in supp.split(|&b| b == b'\n') {
@@ -269,7 +332,10 @@ fn codes_found_by_meaning_in_renumbered_file() {
         ("2026-07-01", "first", "180900110", 293),
         ("2026-07-02", "revisit", "180900210", 78),
     ] {
-        let o = calc(&e, claim(json!([]), json!([{"date": date, "time": "10:00", "kind": kind}])));
+        let o = calc(
+            &e,
+            claim(json!([]), json!([{"date": date, "time": "10:00", "kind": kind}])),
+        );
         let l = o
             .lines
             .iter()

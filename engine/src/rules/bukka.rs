@@ -111,7 +111,12 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             .collect();
         if let Some(c) = paired::billed_on_day(ctx, led, d, &family) {
             why_not = format!("{c} is billed on {d} already: once per visit day (santei policy, L)");
-            led.diag(Level::Info, "PAIRED_ONCE_PER_DAY", format!("外来・在宅物価対応料: {why_not}"), vs.path());
+            led.diag(
+                Level::Info,
+                "PAIRED_ONCE_PER_DAY",
+                format!("外来・在宅物価対応料: {why_not}"),
+                vs.path(),
+            );
             return None;
         }
         let (points, scaled) = paired::dated_points(row, d, DOUBLED_FROM, 2);
