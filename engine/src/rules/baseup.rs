@@ -148,5 +148,6 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             ),
         })
     })();
-    paired::reconcile(ctx, led, vs, listed, derived, id::BASEUP1, SOURCE_R8, &why_not);
+    let remove_source = if d >= r8() { SOURCE_R8 } else { SOURCE_R6 };
+    paired::reconcile(ctx, led, vs, listed, derived, id::BASEUP1, remove_source, &why_not);
 }
