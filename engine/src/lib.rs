@@ -168,6 +168,61 @@ pub struct Index {
     /// Every 施設基準コード a row carries (cols 72–81, any version; 9999, the deltas'
     /// placeholder, left out): the codes a claim's `facility.standards[].code` may name.
     pub standard_codes: rustc_hash::FxHashSet<u16>,
+    /// (区分 alphabet, 区分番号) (s cols 85, 92) → every code that carried it in some version: the
+    /// candidates [`Index::find`] reads when a rule looks a code up by meaning (区分/枝番/項番 and
+    /// name) instead of by a fixed code.
+    pub by_kubun: HashMap<(char, u16), Vec<Code>>,
+}
+
+/// What a rule looks a code up by: its place in the 点数表 (s cols 85, 90–94) and words of its
+/// name, with the fixed code (from the supplement or an older master) used when no row of the
+/// loaded set matches.
+#[derive(Clone, Copy, Debug)]
+#[doc(hidden)]
+pub struct CodeSpec {
+    /// 区分 alphabet (col 85) and the 区分番号 it may carry (col 92; several when revisions
+    /// renumbered it, e.g. 外来・在宅ベースアップ評価料（Ⅰ） O100 in R6, O001 in R8).
+    pub alpha: char,
+    pub kubun: &'static [u16],
+    /// 枝番 (col 93), 項番 (col 94) when they decide it.
+    pub eda: Option<u8>,
+    pub kouban: Option<u16>,
+    /// Every word must be in the name (col 5), none of `not` may be.
+    pub words: &'static [&'static str],
+    pub not: &'static [&'static str],
+    /// 外来・在宅ベースアップ評価料（１） flag (col 129) the row must carry, when it decides it.
+    pub baseup1: Option<u8>,
+    /// The fixed code when no row matches.
+    pub fallback: u32,
+}
+
+/// How a code was found (for the trace).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum FoundBy {
+    /// By 区分/枝番/項番 and name in the loaded master.
+    Meaning,
+    /// The fixed code of the spec (no row matched by meaning).
+    Fixed,
+}
+
+impl FoundBy {
+    pub fn describe(self, spec: &CodeSpec, code: Code) -> String {
+        match self {
+            FoundBy::Meaning => format!(
+                "code {code} found by meaning: 区分 {}{:?}{}{} and name {:?}",
+                spec.alpha,
+                spec.kubun,
+                spec.eda.map(|e| format!(" 枝番 {e}")).unwrap_or_default(),
+                spec.kouban.map(|k| format!(" 項番 {k}")).unwrap_or_default(),
+                spec.words
+            ),
+            FoundBy::Fixed => format!(
+                "no row of the loaded master matched 区分 {}{:?} and name {:?}: the fixed code {code} (supplement / known master code)",
+                spec.alpha, spec.kubun, spec.words
+            ),
+        }
+    }
 }
 
 impl Index {
@@ -203,12 +258,49 @@ impl Index {
                 }
                 idx.standard_codes
                     .extend(r.facility_standards.iter().copied().filter(|&c| c != 0 && c != 9999));
+                let e = idx.by_kubun.entry((r.tbl_alpha, r.tbl_kubun)).or_default();
+                if e.last() != Some(&code) {
+                    e.push(code);
+                }
                 if r.gairai_kanri == 2 && idx.gairai_kanri_kasan.last() != Some(&code) {
                     idx.gairai_kanri_kasan.push(code);
                 }
             }
         }
         idx
+    }
+
+    /// Whether a row matches a spec (its place in the 点数表 and its name).
+    pub fn matches(spec: &CodeSpec, r: &masters::Procedure) -> bool {
+        r.tbl_alpha == spec.alpha
+            && spec.kubun.contains(&r.tbl_kubun)
+            && spec.eda.is_none_or(|e| r.tbl_eda == e)
+            && spec.kouban.is_none_or(|k| r.tbl_kouban == k)
+            && spec.baseup1.is_none_or(|b| r.baseup1 == b)
+            && spec.words.iter().all(|w| r.name.contains(w))
+            && !spec.not.iter().any(|w| r.name.contains(w))
+    }
+
+    /// The row valid on `d` that a spec names: the lowest code of the loaded set matching it by
+    /// meaning, else the spec's fixed code (if it has a version on `d`).
+    pub fn find<'s>(
+        &self,
+        set: &'s MasterSet,
+        spec: &CodeSpec,
+        d: chrono::NaiveDate,
+    ) -> Option<(&'s masters::Version<masters::Procedure>, FoundBy)> {
+        for k in spec.kubun {
+            if let Some(codes) = self.by_kubun.get(&(spec.alpha, *k)) {
+                for c in codes {
+                    if let Some(v) = set.s.lookup(*c, d) {
+                        if Self::matches(spec, &v.row) {
+                            return Some((v, FoundBy::Meaning));
+                        }
+                    }
+                }
+            }
+        }
+        set.s.lookup(Code(spec.fallback), d).map(|v| (v, FoundBy::Fixed))
     }
 }
 

@@ -62,6 +62,17 @@ POINTS = [
     ('112016410', 29, '外来診療料（同日複数科２科目・文書紹介申出患者）', 'R8告示 A002注5 (rules.md §1.3/§1.4)', 'H'),
     ('112017610', 29, '特定妥結率外来診療料（同一日複数科受診時２科目）', 'R8告示 A002注5 (rules.md §1.3/§1.4)', 'H'),
 ]
+# 外来・在宅ベースアップ評価料（Ⅰ）: R6 O100 → R8 O001 (R8告示 第14部 第1節 O001, ika-kokuji.txt p.374). Points H;
+# that SSK keeps the R6 codes for the R8 item (renumbered O100 → O001, same names) is an assumption: L.
+# The 区分番号 (col 92) is moved to 001 with the 変更 row; 項番 (col 94) stays (1 初診時, 2 再診時等, 3 訪問診療時).
+BASEUP_SOURCE = ('R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ） {item} {pts}点 (ika-kokuji.txt p.374, H); the R6 code kept '
+                 'for the R8 item and 区分番号 O001: assumption, code not seen in an R8 master (L)')
+BASEUP = [
+    ('180725710', 17, '外来・在宅ベースアップ評価料（１）１（初診時）', '1 初診時'),
+    ('180725810', 4, '外来・在宅ベースアップ評価料（１）２（再診時等）', '2 再診時等'),
+    ('180725910', 79, '外来・在宅ベースアップ評価料（１）３（訪問診療時）イ', '3 訪問診療時 イ 同一建物居住者等以外'),
+    ('180726010', 19, '外来・在宅ベースアップ評価料（１）３（訪問診療時）ロ', '3 訪問診療時 ロ イ以外'),
+]
 # Renamed 時間外対応加算 → 時間外対応体制加算 (R8告示 A001注10). Name and points H; that SSK keeps the
 # codes under the new name is an assumption (in 2024 SSK gave 加算２/３ new codes when their meaning
 # changed), hence M for the row.
@@ -113,6 +124,10 @@ NEW = [
     ('180820010', 2, '外来・在宅物価対応料（再診時等）', BUKKA_KANA, (S_ALL, '180725810'),
      {36: '0', 38: '0', 39: '0', 15: '800', 72: '0', 129: '0'},
      'R8告示 第14部 第2節 O100 外来・在宅物価対応料 ロ 再診時等 2点 (H); code 180820010 M (rules.md §1.4)', 'M'),
+    ('180820110', 3, '外来・在宅物価対応料（訪問診療時）', BUKKA_KANA, (S_ALL, '180725910'),
+     {36: '0', 38: '0', 39: '0', 15: '800', 72: '0', 129: '0'},
+     'R8告示 第14部 第2節 O100 外来・在宅物価対応料 ハ 訪問診療時 3点 (ika-kokuji.txt p.389, H); code 180820110 '
+     'not seen in any source: the next free number after 180820010, an assumption (L)', 'L'),
 ]
 
 
@@ -147,6 +162,14 @@ def main():
         put(r, 58, prev[code])
         put(r, 87, CHANGE_DATE)
         rows.append((code, r, '5 変更', f'{pts}点', name, src, conf))
+    for code, pts, name, item in BASEUP:
+        r = sparse(code)
+        put(r, 12, f'{pts}.00')
+        assert prev.get(code), code
+        put(r, 58, prev[code])
+        put(r, 87, CHANGE_DATE)
+        put(r, 92, '001')
+        rows.append((code, r, '5 変更 (O100 → O001)', f'{pts}点', name, BASEUP_SOURCE.format(item=item, pts=pts), 'L'))
     for code, pts, name, kana, was in RENAMES:
         r = sparse(code)
         put(r, 4, str(len(name)))
@@ -237,9 +260,15 @@ Row forms (as SSK writes them):
     1 初診時 / 2 再診時等 (the same 第14部 その他 structure; s_ALL20240531): 注加算 0, 集計先(入院外) 800,
     施設基準 0 (none in R8, rules.md §1.4), ベースアップ flag col 129 = 0, 入外 as the template (0 for 初診時,
     2 for 再診時等). 区分 numbers O100 イ/ロ kept from the template (L).
+  - 外来・在宅物価対応料 ハ 訪問診療時 180820110 (3点): template 180725910 外来・在宅ベースアップ評価料（Ⅰ）３ イ, the
+    same edits; the code is not seen in any source (the next number after 180820010): **L**.
+- 外来・在宅ベースアップ評価料（Ⅰ） R8 points (O001: 17 / 4 / 79 / 19; R8告示 p.374): `5` 変更 rows of the R6 codes
+  180725710…180726010 with 区分番号 (col 92) 001; that SSK keeps these codes for R8 is an assumption (**L**). The
+  注5 継続賃上げ points (23/6/107/26) and the 2027-06 values (注6 100分の200, 注7 40/10/186/45) have no code here:
+  the engine computes 注6 from the row's points (rules/baseup.rs); 注5/注7 are not derived.
 
 Not included (no code known, or outside the brief): the 外来診療料 and （医学管理等） versions of
-電子的診療情報連携体制整備加算 (L/unknown codes); 外来・在宅物価対応料 ハ 訪問診療時 (3点; no code);
+電子的診療情報連携体制整備加算 (L/unknown codes); 外来・在宅ベースアップ評価料（Ⅰ） 注5 and （Ⅱ） R8 rows;
 特定機能病院等紹介患者受入加算; 地域包括診療加算 restructuring; 一般名処方加算 8/6; and the sibling codes
 whose points follow 再診料/外来診療料 but were not listed (e.g. 112016750/112016850/112016950 特定妥結率
 電話等/同日, 112023350–112023750 （３０年３月以前継続）, 112024950, 112025010, 112025150, 112025450,

@@ -222,7 +222,7 @@ fn default_set_loads_without_errors_or_warnings() {
     assert!(size + tables < 1_000_000, "default set is {} bytes", size + tables);
     // The chosen codes (see masters/default/SOURCES.md).
     assert_eq!((set.y.len(), set.t.len(), set.c.len()), (19, 6, 7));
-    assert_eq!(set.s.len(), 205 + SUPPLEMENT_NEW.len());
+    assert_eq!(set.s.len(), 209 + SUPPLEMENT_NEW.len());
     for c in SUPPLEMENT_NEW {
         assert!(!set.s.history(code(c)).is_empty(), "{c}");
     }
@@ -236,6 +236,7 @@ const SUPPLEMENT_NEW: &[&str] = &[
     "112709570",
     "180819910",
     "180820010",
+    "180820110",
 ];
 
 /// The 電子点数表 tables the default set ships excerpts of (see masters/default/SOURCES.md), with
@@ -321,7 +322,7 @@ fn csv_field(line: &[u8], col: usize) -> String {
 fn embedded_table_rows_are_byte_identical_official_rows() {
     let data = data_or_skip!();
     let s_codes = excerpt_s_codes();
-    assert_eq!(s_codes.len(), 205);
+    assert_eq!(s_codes.len(), 209);
     let embedded: BTreeMap<&str, &[u8]> = DEFAULT_TABLE_FILES.iter().map(|(n, b)| (*n, *b)).collect();
     let mut failures = Vec::new();
     let mut checked = 0usize;
@@ -433,7 +434,7 @@ fn default_tables_equal_the_full_tables_restricted_to_its_codes() {
     );
     assert_eq!(full.len(TableId::Hokatsu), 0, "the staged set has no 02 table");
     assert_eq!(def.len(TableId::Hokatsu), 0);
-    assert_eq!(n, 897, "rows compared");
+    assert_eq!(n, 905, "rows compared");
     // Absent tables: the full set's, plus those with no row for these codes (03-4, 04).
     let restricted_empty = |t: TableId| full.has_official(t) && def.len(t) == 0;
     let want: Vec<&str> = TableId::ALL
@@ -685,11 +686,17 @@ fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
         match field(1).as_str() {
             "5" => {
                 let renamed = filled.contains(&5);
-                let want: BTreeSet<usize> = if renamed {
+                let mut want: BTreeSet<usize> = if renamed {
                     [1, 2, 3, 4, 5, 6, 7, 12, 58, 87, 113].into()
                 } else {
                     [1, 2, 3, 12, 58, 87].into()
                 };
+                // A renumbered item also carries its new 区分番号 (col 92), as SSK's 変更 rows do
+                // (外来・在宅ベースアップ評価料（Ⅰ） R6 O100 → R8 O001).
+                if filled.contains(&92) {
+                    assert_eq!(field(92), "001", "{c}: only the O100 → O001 renumbering");
+                    want.insert(92);
+                }
                 assert_eq!(filled, want, "{c}: sparse 変更 row");
                 assert_eq!(field(87), "20260601", "{c}");
             }
@@ -713,7 +720,7 @@ fn supplement_file_is_in_the_official_layout_and_every_row_has_a_source() {
             other => panic!("{c}: 変更区分 {other}: a supplement holds only 3/5/9 rows (no 0: it must stay a delta)"),
         }
     }
-    assert_eq!(codes.len(), 43);
+    assert_eq!(codes.len(), 48);
     // The machine-readable sources: one line per supplement row, confidence H/M/L.
     let mut lines = SUPPLEMENT_SOURCES.lines();
     assert_eq!(lines.next(), Some("code,source,confidence"));

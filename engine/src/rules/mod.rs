@@ -18,7 +18,12 @@
 //! | [`igaku_kanri`] | 特定疾患療養管理料 月2回, 薬剤情報提供料 月1回, 小児科外来診療料 / 小児かかりつけ診療料 bundles |
 //! | [`chusha`] | 注射: 点滴 1日1回, 通則 加算 checks |
 //! | [`shochi`] | 処置: 処置乳幼児加算 check |
+//! | [`bukka`] | 外来・在宅物価対応料 (R8 O100 1, 2026-06 →; 100分の200 from 2027-06) |
+//! | [`baseup`] | 外来・在宅ベースアップ評価料（Ⅰ） (R6 O100 2024-06 →, R8 O001 2026-06 →; 100分の200 from 2027-06) |
+//! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 
+pub mod baseup;
+pub mod bukka;
 pub mod chu_kasan;
 pub mod chusha;
 pub mod gairai_hokatsu;
@@ -31,6 +36,7 @@ pub mod kensa;
 pub mod kihon;
 pub mod limits;
 pub mod monthly;
+pub mod paired;
 pub mod revision;
 pub mod sections;
 pub mod shochi;
@@ -272,5 +278,9 @@ catalogue! {
     J_NYUYOJI = "J-nyuyoji", "rules/shochi.rs", "R6告示 第9部 通則 処置乳幼児加算", "D:処置乳幼児加算区分 (s col 46)";
     TENSUHYO_02_HOKATSU = "tensuhyo-02-hokatsu", "rules/tensuhyo_check.rs", "医科電子点数表 02 包括テーブル", "D:電子点数表 01/02";
     TENSUHYO_03_HAIHAN = "tensuhyo-03-haihan", "rules/tensuhyo_check.rs", "医科電子点数表 03 背反テーブル", "D:電子点数表 03-1…03-4; C:背反区分 3 (keep the line billed first) is santei policy";
+    BUKKA = "O100-bukka", "rules/bukka.rs", "R8告示 O100 1 外来・在宅物価対応料; R8通知 O100(2)–(4)", "D:the pairing flag 外来・在宅ベースアップ評価料（１） (s col 129) of the visit's lines, the points and validity of the O100 rows found by 区分 and name; C:once per visit day is santei policy (L), the 告示 has no 1日につき and no master column says it";
+    BUKKA_200 = "O100-bukka-200", "rules/bukka.rs", "R8告示 O100注5 (令和9年6月以降 100分の200)", "D:the points of the O100 row and the s col 129 flag; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
+    BASEUP1 = "baseup-1", "rules/baseup.rs", "R6告示 O100 / R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ）; 通知 O100(2)–(5) / O001(2)–(5)", "D:the s col 129 flags (base 1/3/5/7, ベースアップ rows 2/4/6/8), 施設基準 4307 of the row, points and validity of the rows found by 区分 and name; C:once per visit day is santei policy (L), the 告示 has no 1日につき";
+    BASEUP1_200 = "baseup-1-200", "rules/baseup.rs", "R8告示 O001注6 (令和9年6月以降 100分の200)", "D:the points of the O001 row, s col 129, 施設基準 4307; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
     TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
 }

@@ -1,0 +1,348 @@
+//! 外来・在宅物価対応料 (R8告示 O100 1, `shared/reference/text/r8/ika-kokuji.txt` p.389) and
+//! 外来・在宅ベースアップ評価料（Ⅰ） (R6告示 O100; R8告示 O001, p.374): every expected number is
+//! worked out from the 告示 in the comment of its test.
+//!
+//! Full-data tests read `SANTEI_DATA` or `<workspace>/../shared/data` and print SKIP when absent;
+//! the 物価対応料 tests that only need 初診料/再診料 rows also run on the embedded default set.
+
+use engine::{Engine, Outcome};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("SANTEI_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
+}
+
+fn full() -> Option<&'static Engine> {
+    static E: OnceLock<Option<Engine>> = OnceLock::new();
+    E.get_or_init(|| {
+        let dir = data_dir();
+        if !dir.exists() {
+            eprintln!(
+                "SKIP bukka_baseup: no master data at {} (set SANTEI_DATA)",
+                dir.display()
+            );
+            return None;
+        }
+        let set = masters::load_dir(&dir).unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()));
+        Some(Engine::new(Arc::new(set)))
+    })
+    .as_ref()
+}
+
+fn default_set() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::new(Arc::new(masters::load_default().expect("default set"))))
+}
+
+macro_rules! eng {
+    () => {
+        match full() {
+            Some(e) => e,
+            None => {
+                eprintln!("SKIP: master data absent");
+                return;
+            }
+        }
+    };
+}
+
+fn calc(e: &Engine, claim: Value) -> Outcome {
+    let bytes = serde_json::to_vec(&claim).unwrap();
+    e.calculate_json(&bytes, engine::Options { trace: true })
+        .unwrap_or_else(|err| panic!("claim error: {err}"))
+}
+
+fn claim(standards: Value, visits: Value) -> Value {
+    json!({
+        "facility": {"kind": "clinic", "beds": 0,
+            "hours": [{"weekdays": [1,2,3,4,5], "open": "09:00", "close": "18:00"}],
+            "standards": standards, "capabilities": []},
+        "patient": {"birth_date": "1970-04-01", "sex": "female"},
+        "visits": visits
+    })
+}
+
+fn baseup_std() -> Value {
+    json!([{"name": "外来・在宅ベースアップ評価料（Ⅰ）", "from": "2024-06-01"}])
+}
+
+fn lines(o: &Outcome) -> Vec<(String, i64, String)> {
+    o.lines
+        .iter()
+        .map(|l| (l.code.to_string(), l.points, l.reason.rule.to_string()))
+        .collect()
+}
+
+fn has(o: &Outcome, code: &str, points: i64) -> bool {
+    o.lines
+        .iter()
+        .any(|l| l.code.0 == code.parse::<u32>().unwrap() && l.points == points)
+}
+
+/// 2026-07-01 (Wed) 初診 at a clinic, no 届出: 初診料 291 (R8告示 A000, unchanged) + 外来・在宅物価対応料
+/// イ 初診時 2 (O100 1イ; no 施設基準) = 293. Default set and full data alike.
+#[test]
+fn shoshin_2026_07_bukka_default_set() {
+    let c = claim(
+        json!([]),
+        json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}]),
+    );
+    for e in [Some(default_set()), full()].into_iter().flatten() {
+        let o = calc(e, c.clone());
+        assert!(has(&o, "111000110", 291), "{:?}", lines(&o));
+        assert!(has(&o, "180819910", 2), "{:?}", lines(&o));
+        assert_eq!(o.total_points, 293, "{:?}", lines(&o));
+        let l = o.lines.iter().find(|l| l.code.0 == 180819910).unwrap();
+        assert_eq!(l.reason.rule, "O100-bukka");
+        assert!(l.reason.detail.as_deref().unwrap().contains("found by meaning"));
+    }
+}
+
+/// 2026-05-29: before R8 no 物価対応料 — 初診料 291 alone.
+#[test]
+fn no_bukka_before_2026_06() {
+    let o = calc(
+        default_set(),
+        claim(
+            json!([]),
+            json!([{"date": "2026-05-29", "time": "10:00", "kind": "first"}]),
+        ),
+    );
+    assert_eq!(o.total_points, 291, "{:?}", lines(&o));
+}
+
+/// 2026-07-01 初診 with the ベースアップ評価料（Ⅰ） 届出: 初診料 291 + 物価対応料 イ 2 + ベースアップ評価料（Ⅰ）
+/// 1 初診時 17 (R8告示 O001 1) = 310.
+#[test]
+fn shoshin_2026_07_bukka_and_baseup() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2026-07-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
+    assert!(has(&o, "180819910", 2), "{:?}", lines(&o));
+    assert!(has(&o, "180725710", 17), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 291 + 2 + 17, "{:?}", lines(&o));
+}
+
+/// 2026-07-02 再診 with the 届出: 再診料 76 (R8告示 A001) + 時間外対応体制加算 — none (no 届出) + 物価対応料
+/// ロ 2 + ベースアップ評価料（Ⅰ） 2 再診時等 4 = 82.
+#[test]
+fn saishin_2026_07_bukka_and_baseup() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "112007410", 76), "{:?}", lines(&o));
+    assert!(has(&o, "180820010", 2), "{:?}", lines(&o));
+    assert!(has(&o, "180725810", 4), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 76 + 2 + 4, "{:?}", lines(&o));
+}
+
+/// 2024-07-01 再診 with the R6 届出: 再診料 75 (R6告示 A001) + ベースアップ評価料（Ⅰ） 2 再診時等 2 (R6告示
+/// O100 2) = 77; no 物価対応料 before 2026-06. Without the 届出: 75.
+#[test]
+fn saishin_2024_07_baseup_r6() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180725810", 2), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 77, "{:?}", lines(&o));
+    let o = calc(
+        e,
+        claim(
+            json!([]),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert_eq!(o.total_points, 75, "{:?}", lines(&o));
+}
+
+/// 2024-07-01 初診 with the R6 届出: 初診料 291 + ベースアップ評価料（Ⅰ） 1 初診時 6 (R6告示 O100 1) = 297.
+#[test]
+fn shoshin_2024_07_baseup_r6() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
+    assert!(has(&o, "180725710", 6), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 297, "{:?}", lines(&o));
+}
+
+/// 2027-06-01 (Tue) with the 届出: 100分の200 (R8告示 O100注5, O001注6).
+/// 初診: 291 + 物価対応料 2 × 2 = 4 + ベースアップ 17 × 2 = 34 → 329.
+/// 再診: 76 + 2 × 2 = 4 + 4 × 2 = 8 → 88.
+#[test]
+fn doubled_from_2027_06() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-06-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
+    assert!(has(&o, "180819910", 4), "{:?}", lines(&o));
+    assert!(has(&o, "180725710", 34), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 329, "{:?}", lines(&o));
+    let l = o.lines.iter().find(|l| l.code.0 == 180819910).unwrap();
+    assert_eq!(l.reason.rule, "O100-bukka-200");
+    assert!(l.reason.detail.as_deref().unwrap().contains("× 2"));
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-06-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180820010", 4), "{:?}", lines(&o));
+    assert!(has(&o, "180725810", 8), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 88, "{:?}", lines(&o));
+    // The day before: 2027-05-31 再診 76 + 2 + 4 = 82.
+    let o = calc(
+        e,
+        claim(
+            baseup_std(),
+            json!([{"date": "2027-05-31", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert_eq!(o.total_points, 82, "{:?}", lines(&o));
+}
+
+/// Two 再診 on 2026-07-02 (同日再診): 再診料 76 + 同日再診料 76, 物価対応料 once (policy): 76 + 76 + 2 = 154.
+#[test]
+fn once_per_day() {
+    let o = calc(
+        default_set(),
+        claim(
+            json!([]),
+            json!([
+                {"date": "2026-07-02", "time": "10:00", "kind": "revisit"},
+                {"date": "2026-07-02", "time": "15:00", "kind": "revisit"}
+            ]),
+        ),
+    );
+    let n = o.lines.iter().filter(|l| l.code.0 == 180820010).count();
+    assert_eq!(n, 1, "{:?}", lines(&o));
+    assert!(o.diagnostics.iter().any(|d| d.code == "PAIRED_ONCE_PER_DAY"));
+}
+
+/// A listed 物価対応料 イ on a 再診: the visit gives ロ, so イ is removed and ロ billed: 76 + 2 = 78.
+/// A listed ロ on a 再診 is billed as the input line: 78.
+#[test]
+fn listed_reconciled() {
+    let e = default_set();
+    let o = calc(
+        e,
+        claim(
+            json!([]),
+            json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180819910"}]}]),
+        ),
+    );
+    assert!(o.removed.iter().any(|r| r.code.0 == 180819910), "{:?}", o.removed);
+    assert!(has(&o, "180820010", 2));
+    assert_eq!(o.total_points, 78);
+    let o = calc(
+        e,
+        claim(
+            json!([]),
+            json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180820010"}]}]),
+        ),
+    );
+    let l = o.lines.iter().find(|l| l.code.0 == 180820010).unwrap();
+    assert_eq!(l.origin, engine::Origin::Input);
+    assert_eq!(o.total_points, 78);
+}
+
+/// A listed ベースアップ評価料（Ⅰ） without the 届出 is removed (告示 O001注2): 再診 76 + 物価対応料 2 = 78.
+#[test]
+fn listed_baseup_without_standard_removed() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([]),
+            json!([{"date": "2026-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180725810"}]}]),
+        ),
+    );
+    assert!(o.removed.iter().any(|r| r.code.0 == 180725810), "{:?}", o.removed);
+    assert_eq!(o.total_points, 78, "{:?}", lines(&o));
+}
+
+/// Codes found by meaning: an R8-like s 変更ファイル in the official layout — every row of the
+/// supplement, with the three 物価対応料 新規 rows renumbered (180819910 → 180900110, 180820010 →
+/// 180900210, 180820110 → 180900310) — loaded over the embedded official excerpt without the
+/// supplement, so the fixed codes do not exist: the rules find the renumbered rows by 区分 O100 and
+/// name. 初診 2026-07-01: 初診料 291 + 物価対応料 イ 2 on 180900110 = 293; 再診 2026-07-02: 再診料 76
+/// (the copied 変更 row) + ロ 2 on 180900210 = 78.
+#[test]
+fn codes_found_by_meaning_in_renumbered_file() {
+    let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
+    let map = [
+        ("180819910", "180900110"),
+        ("180820010", "180900210"),
+        ("180820110", "180900310"),
+    ];
+    let mut out: Vec<u8> = Vec::new();
+    let mut renumbered = 0;
+    for line in supp.split(|&b| b == b'\n') {
+        let mut line = line.to_vec();
+        for (old, new) in map {
+            let pat = format!("\"3\",\"S\",\"{old}\"");
+            if line.starts_with(pat.as_bytes()) {
+                line.splice(9..18, new.bytes());
+                renumbered += 1;
+            }
+        }
+        if !line.is_empty() {
+            out.extend_from_slice(&line);
+            out.push(b'\n');
+        }
+    }
+    assert_eq!(renumbered, 3, "three 物価対応料 rows in the supplement");
+    let mut sources = masters::embedded::default_sources();
+    sources.push(masters::Source {
+        path: "r8like/s_20260310.csv".into(),
+        bytes: out,
+        layer: masters::Layer::Official,
+    });
+    let set = masters::load_sources("r8like", sources).expect("R8-like set");
+    let e = Engine::new(Arc::new(set));
+    for (date, kind, code, total) in [
+        ("2026-07-01", "first", "180900110", 293),
+        ("2026-07-02", "revisit", "180900210", 78),
+    ] {
+        let o = calc(
+            &e,
+            claim(json!([]), json!([{"date": date, "time": "10:00", "kind": kind}])),
+        );
+        let l = o
+            .lines
+            .iter()
+            .find(|l| l.name.contains("物価対応料"))
+            .unwrap_or_else(|| panic!("{:?}", lines(&o)));
+        assert_eq!((l.code.to_string().as_str(), l.points), (code, 2), "{:?}", lines(&o));
+        assert!(l.reason.detail.as_deref().unwrap().contains("found by meaning"));
+        assert_eq!(o.total_points, total, "{:?}", lines(&o));
+    }
+}
