@@ -23,7 +23,8 @@
 //!   100分の200に相当する点数により算定する」 (p.375; H): computed as 2 × the row's points (no code).
 //! - Codes: found in the loaded master by 区分 O100 (R6) / O001 (R8), name ベースアップ評価料 and the
 //!   partner flag (col 129), else the fixed R6 codes.
-//! - Once per visit day: policy, **L** ([`super::paired`]).
+//! - Once per day: the 05 算定回数 row of the code when the set carries one (R6 rows 180725710…
+//!   180726010: 日 1, `05算定回数テーブル.csv`); otherwise policy over the family, **L** ([`super::paired`]).
 //!
 //! ## Not done
 //! - R8告示 O001注5 (継続して賃上げに係る取組: 23 / 6 / 107 / 26点) and 注7 (its 2027-06 values 40 / 10 /
@@ -118,7 +119,29 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             .iter()
             .filter_map(|s| ctx.index.find(ctx.set, s, d).map(|(r, _)| r.row.code))
             .collect();
-        if let Some(c) = paired::billed_on_day(ctx, led, d, &family) {
+        // The 05 算定回数 row of the code decides when the set carries one (R6: 日 1); only
+        // without it does the once-per-day policy over the family apply.
+        let has_05 = ctx.set.tensuhyo.santei_kaisu_on(row.row.code, d).next().is_some();
+        if has_05 {
+            if let Some(r) = crate::rules::limits::reached(
+                &ctx.set.tensuhyo,
+                row.row.code,
+                &[row.row.code.0],
+                d,
+                1,
+                &ctx.history,
+                &led.billed,
+            ) {
+                why_not = format!("{} not billed again: {}", row.row.code, r.message());
+                led.diag(
+                    Level::Info,
+                    "PAIRED_ONCE_PER_DAY",
+                    format!("外来・在宅ベースアップ評価料（Ⅰ）: {why_not}"),
+                    vs.path(),
+                );
+                return None;
+            }
+        } else if let Some(c) = paired::billed_on_day(ctx, led, d, &family) {
             why_not = format!("{c} is billed on {d} already: once per visit day (santei policy, L)");
             led.diag(
                 Level::Info,
