@@ -22,10 +22,17 @@ fn equinox_day(y: i32, base_micro: i64) -> u32 {
 /// Fixed-rule holidays of a year (before 振替休日 / 国民の休日). Outside 1980–2099 (where the
 /// equinox formula holds) the list is empty: such dates are rejected by claim validation, and
 /// nothing here may panic.
-fn base_holidays(y: i32) -> Vec<NaiveDate> {
+fn base_holidays(y: i32) -> &'static [NaiveDate] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<NaiveDate>>> = std::sync::OnceLock::new();
     if !(1980..=2099).contains(&y) {
-        return Vec::new();
+        return &[];
     }
+    let t = TABLE.get_or_init(|| (1980..=2099).map(compute_base_holidays).collect());
+    &t[(y - 1980) as usize]
+}
+
+/// [`base_holidays`] of one year, computed (the table holds 1980–2099, built once).
+fn compute_base_holidays(y: i32) -> Vec<NaiveDate> {
     let d = |m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN);
     let mut v = vec![
         d(1, 1),

@@ -44,11 +44,39 @@ impl At {
             At::VisitField(..) => None,
         }
     }
+    /// The JSON path (`visits[2].items[5]`, `visits[0].management`), built without the
+    /// formatting machinery (it is written for every input line).
     pub fn path(self) -> String {
-        match self {
-            At::Item(r) => format!("visits[{}].items[{}]", r.visit, r.item),
-            At::VisitField(v, f) => format!("visits[{v}].{f}"),
+        fn num(out: &mut String, n: usize) {
+            let mut buf = [0u8; 20];
+            let mut i = buf.len();
+            let mut n = n;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
         }
+        let mut out = String::with_capacity(24);
+        out.push_str("visits[");
+        match self {
+            At::Item(r) => {
+                num(&mut out, r.visit);
+                out.push_str("].items[");
+                num(&mut out, r.item);
+                out.push(']');
+            }
+            At::VisitField(v, f) => {
+                num(&mut out, v);
+                out.push_str("].");
+                out.push_str(f);
+            }
+        }
+        out
     }
 }
 
@@ -379,5 +407,16 @@ pub fn name_of(row: AnyVersion<'_>) -> Arc<str> {
         AnyVersion::Y(y) => y.row.name.clone(),
         AnyVersion::T(t) => t.row.name.clone(),
         AnyVersion::C(c) => c.row.text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn paths() {
+        assert_eq!(At::item(12, 0).path(), "visits[12].items[0]");
+        assert_eq!(At::item(0, 1000).path(), "visits[0].items[1000]");
+        assert_eq!(At::VisitField(3, "management").path(), "visits[3].management");
     }
 }

@@ -176,10 +176,10 @@ pub fn validate<'m>(set: &'m MasterSet, claim: &Claim, lenient: bool) -> Result<
 /// than linear work in a bounded size.
 pub fn bounds(claim: &Claim) -> Result<(), ClaimError> {
     use strict::*;
-    let too_long = |path: String, s: &str| -> Result<(), ClaimError> {
+    let too_long = |path: &dyn Fn() -> String, s: &str| -> Result<(), ClaimError> {
         if s.chars().count() > MAX_TEXT {
             return Err(ClaimError::invalid(
-                path,
+                path(),
                 format!("longer than {MAX_TEXT} characters: `{}`", clip(s)),
             ));
         }
@@ -201,7 +201,7 @@ pub fn bounds(claim: &Claim) -> Result<(), ClaimError> {
         ));
     }
     if let Some(id) = &claim.id {
-        too_long("id".into(), id)?;
+        too_long(&|| "id".into(), id)?;
     }
     if claim.facility.beds > MAX_BEDS {
         return Err(ClaimError::invalid(
@@ -241,7 +241,7 @@ pub fn bounds(claim: &Claim) -> Result<(), ClaimError> {
             ));
         }
         if let Some(dep) = &v.department {
-            too_long(format!("visits[{i}].department"), dep)?;
+            too_long(&|| format!("visits[{i}].department"), dep)?;
         }
         for (j, it) in v.items.iter().enumerate() {
             let ip = |f: &str| format!("visits[{i}].items[{j}].{f}");
@@ -269,12 +269,12 @@ pub fn bounds(claim: &Claim) -> Result<(), ClaimError> {
                     }
                 }
             }
-            too_long(ip("code"), &it.code)?;
+            too_long(&|| ip("code"), &it.code)?;
             if let Some(rp) = &it.rp {
-                too_long(ip("rp"), rp)?;
+                too_long(&|| ip("rp"), rp)?;
             }
             if let Some(sp) = &it.specimen {
-                too_long(ip("specimen"), sp)?;
+                too_long(&|| ip("specimen"), sp)?;
             }
         }
     }

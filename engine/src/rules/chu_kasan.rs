@@ -76,20 +76,38 @@ pub struct Input<'a> {
 const RULE: RuleId = id::CHU_KASAN;
 
 /// 病院・診療所区分 (col 19) and 病床数区分 (col 71) against the facility.
-pub fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), String> {
+pub fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), Unfit> {
     match p.hosp_clinic {
-        HospClinic::ClinicOnly if !ctx.is_clinic() => return Err("診療所のみ (病院・診療所区分 2)".into()),
-        HospClinic::HospitalOnly if ctx.is_clinic() => return Err("病院のみ (病院・診療所区分 1)".into()),
+        HospClinic::ClinicOnly if !ctx.is_clinic() => return Err(Unfit::ClinicOnly),
+        HospClinic::HospitalOnly if ctx.is_clinic() => return Err(Unfit::HospitalOnly),
         _ => {}
     }
     bed_ok(ctx, p.bed_count_kind)
+}
+
+/// Why a row does not fit the facility (written only when someone reads it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfit {
+    ClinicOnly,
+    HospitalOnly,
+    Beds { kind: u8, beds: u32 },
+}
+
+impl std::fmt::Display for Unfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unfit::ClinicOnly => f.write_str("診療所のみ (病院・診療所区分 2)"),
+            Unfit::HospitalOnly => f.write_str("病院のみ (病院・診療所区分 1)"),
+            Unfit::Beds { kind, beds } => write!(f, "病床数区分 {kind} does not fit a facility with {beds} beds"),
+        }
+    }
 }
 
 /// 病床数区分 (s col 71). Meanings from the item names (masters.md §3.1 col 71: 1 100床未満,
 /// 2 100–200床, 3 許可病床200床未満の病院・診療所, 4 200床以上, 5 一般病床200床未満, 6 一般病床200床以上,
 /// 7/8 400床未満/以上; **U** for the exact wording of 3). `facility.beds` is the 許可病床数; a
 /// clinic counts as having fewer than 100 beds.
-pub fn bed_ok(ctx: &Ctx<'_>, kind: u8) -> Result<(), String> {
+pub fn bed_ok(ctx: &Ctx<'_>, kind: u8) -> Result<(), Unfit> {
     let beds = if ctx.is_clinic() { 0 } else { ctx.claim.facility.beds };
     let ok = match kind {
         1 => beds < 100,
@@ -103,7 +121,7 @@ pub fn bed_ok(ctx: &Ctx<'_>, kind: u8) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("病床数区分 {kind} does not fit a facility with {beds} beds"))
+        Err(Unfit::Beds { kind, beds })
     }
 }
 
@@ -210,7 +228,7 @@ pub fn derive<'m>(
             continue;
         }
         if let Err(why) = fits_facility(ctx, p) {
-            out.push(reject(&|| why.clone()));
+            out.push(reject(&|| why.to_string()));
             continue;
         }
         if PATIENT_SPECIFIC.contains(&code) {
