@@ -292,7 +292,14 @@ fn supplement_points_agree_with_the_r8_kokuji() {
         let item = parse_item(&text);
         let by = if row.kubun.is_some() { "row" } else { "source" };
         // By name: the name (digits as in the 告示), or its （…） part, then the points.
-        let name: String = row.name.chars().map(fw_digit).collect();
+        // A sparse change row (変更区分 5) carries no name: the code's name is its official row's
+        // (the embedded default set holds it).
+        let own_name = if row.name.is_empty() {
+            official_name(&row.code)
+        } else {
+            row.name.clone()
+        };
+        let name: String = own_name.chars().map(fw_digit).collect();
         let stem = name.split('（').next().unwrap_or("").to_string();
         let inner = name.split_once('（').map(|(_, r)| r.trim_end_matches('）').to_string());
         let text_ascii = item.raw_text.as_str();
@@ -314,6 +321,42 @@ fn supplement_points_agree_with_the_r8_kokuji() {
             .tiers
             .iter()
             .find(|(n, p)| *p == pts && (inner.as_deref() == Some(n.as_str()) || (!stem.is_empty() && *n == stem)));
+        // The row's own tier label — the last （…） of its name (`（初診時）`), or what follows it
+        // (`（訪問診療時）イ` → `イ`) — followed by its points in the 告示 text
+        // (`１初診時17点`, `２再診時等４点`, `イ同一建物居住者等以外の場合79点`).
+        let label_hit = {
+            let fw_pts: String = pts
+                .to_string()
+                .chars()
+                .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+                .collect();
+            let (last, suffix) = match name.rsplit_once('（') {
+                Some((_, r)) => match r.split_once('）') {
+                    Some((l, sfx)) => (l.to_string(), sfx.to_string()),
+                    None => (String::new(), String::new()),
+                },
+                None => (String::new(), String::new()),
+            };
+            let followed = |label: &str, within: usize| {
+                !label.is_empty()
+                    && text_ascii.match_indices(label).any(|(i, _)| {
+                        let after: String = text_ascii[i + label.len()..].chars().take(within).collect();
+                        [format!("{pts}点"), format!("{fw_pts}点")].iter().any(|p| {
+                            after.find(p.as_str()).is_some_and(|k| {
+                                // the points are the first number after the label
+                                !after[..k]
+                                    .chars()
+                                    .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                            })
+                        })
+                    })
+            };
+            if suffix.is_empty() {
+                followed(&last, last.chars().count() + 8)
+            } else {
+                followed(&suffix, 24)
+            }
+        };
         let note_points: Option<Vec<u32>> = note
             .as_ref()
             .and_then(|n| item.notes.get(n))
@@ -321,6 +364,10 @@ fn supplement_points_agree_with_the_r8_kokuji() {
         if name_hit {
             checked.push(format!(
                 "{label}: {kubun} (区分 from the {by}): `{stem}` {pts}点 in the 告示 text"
+            ));
+        } else if label_hit {
+            checked.push(format!(
+                "{label}: {kubun} (区分 from the {by}): the row's tier label then {pts}点 in the 告示 text"
             ));
         } else if let Some((n, _)) = tier_hit {
             checked.push(format!("{label}: {kubun} (区分 from the {by}): tier `{n}` {pts}点"));
@@ -390,4 +437,21 @@ fn point_tokens_read_the_kokuji_digits() {
         kubun_of_source("R8告示 第14部 第2節 O100 物価"),
         (Some("O100".into()), None)
     );
+}
+
+/// The name of `code` in the embedded default set (its newest version), for sparse rows.
+fn official_name(code: &str) -> String {
+    static SET: std::sync::OnceLock<Option<masters::MasterSet>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| masters::load_default().ok());
+    let Some(set) = set.as_ref() else {
+        return String::new();
+    };
+    let Some(c) = masters::Code::parse(code) else {
+        return String::new();
+    };
+    set.s
+        .history(c)
+        .last()
+        .map(|v| v.row.name.to_string())
+        .unwrap_or_default()
 }

@@ -436,12 +436,12 @@ pub const KANRI_1: u32 = 160170170;
 pub fn listed_check<'c>(
     ctx: &'c Ctx<'c>,
     led: &Ledger<'c>,
-    _visit: usize,
+    visit: usize,
     p: &masters::Procedure,
     count: u32,
 ) -> Option<Blocked> {
     let code = p.code.0;
-    let d = ctx.claim.visits[_visit].date;
+    let d = ctx.claim.visits[visit].date;
     let (rule, source) = if BLOOD_DRAW.contains(&code) {
         (id::D400, "R6告示 D400 (1日につき); 05 算定回数テーブル")
     } else if code == KANRI_1 {
