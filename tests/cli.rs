@@ -96,3 +96,27 @@ fn masters_info_names_the_revision_the_set_does_not_cover() {
     assert_eq!(revs[2]["date"], "2026-06-01");
     assert_eq!(revs[2]["covered"], false);
 }
+
+/// A reader that closes the pipe early (`santei masters info | head -1`) ends santei quietly —
+/// status 141 (SIGPIPE's) or 0 if everything fit in the pipe first — never with a panic message.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::process::Stdio;
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_santei"))
+            .args(["masters", "info"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn santei");
+        drop(child.stdout.take()); // the reader is gone before santei writes
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "stderr: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(141)),
+            "status {:?}, stderr {err}",
+            out.status
+        );
+    }
+}
