@@ -230,6 +230,38 @@ impl<'c> Ledger<'c> {
         });
     }
 
+    /// Bills one unit of a 診療行為 row at points a rule computed from it (e.g. 100分の200 of the
+    /// row's points), so no stage patches a line after pushing it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn bill_at(
+        &mut self,
+        d: NaiveDate,
+        visit: usize,
+        row: &'c Version<Procedure>,
+        points: i64,
+        origin: Origin,
+        rule: RuleId,
+        source: impl Into<Text>,
+        detail: Option<String>,
+        at: Option<At>,
+    ) {
+        self.bill(Entry {
+            date: d,
+            code: row.row.code,
+            row: AnyVersion::S(row),
+            points,
+            count: 1,
+            section: Section::of_procedure(&row.row),
+            origin,
+            rule,
+            source: source.into(),
+            detail,
+            at,
+            visit,
+            rp: None,
+        });
+    }
+
     /// Bills a code a rule derived, from the master row valid on `d`; a code without a version
     /// on that date is reported (e.g. 医療情報・システム基盤整備体制充実加算３ existed only
     /// 2023-04 … 2023-12: outside its validity the 加算 does not exist, and the master says so).

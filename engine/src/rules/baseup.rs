@@ -96,7 +96,13 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
     if d < FROM && listed.is_empty() {
         return;
     }
-    let mut why_not = format!("no line of the visit gives 外来・在宅ベースアップ評価料（Ⅰ） on {d} (通知 O001(2)–(5))");
+    // The reasons are read only when the claim lists a code of the family, or when tracing.
+    let explain = led.trace || !listed.is_empty();
+    let mut why_not = if explain {
+        format!("no line of the visit gives 外来・在宅ベースアップ評価料（Ⅰ） on {d} (通知 O001(2)–(5))")
+    } else {
+        String::new()
+    };
     let derived = (|| {
         if d < FROM {
             why_not = format!("外来・在宅ベースアップ評価料 exists from {FROM}");
@@ -164,11 +170,15 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             points,
             rule,
             source,
-            detail: format!(
+            detail: if !explain {
+                String::new()
+            } else {
+                format!(
                 "{setting:?}: the visit bills {by_code} {by_name} (s col 129 flag); 届出 {stds:?} held on {d}; {}{}",
                 paired::found_note(by, spec, row.row.code),
                 scaled.map(|s| format!("; {s}")).unwrap_or_default()
-            ),
+            )
+            },
         })
     })();
     let remove_source = if d >= r8() { SOURCE_R8 } else { SOURCE_R6 };

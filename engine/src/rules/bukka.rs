@@ -81,7 +81,13 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
     if d < FROM && listed.is_empty() {
         return;
     }
-    let mut why_not = format!("no line of the visit gives 物価対応料 on {d} (R8通知 O100(2)–(4))");
+    // The reasons are read only when the claim lists a code of the family, or when tracing.
+    let explain = led.trace || !listed.is_empty();
+    let mut why_not = if explain {
+        format!("no line of the visit gives 物価対応料 on {d} (R8通知 O100(2)–(4))")
+    } else {
+        String::new()
+    };
     let derived = (|| {
         if d < FROM {
             why_not = format!("物価対応料 exists from {FROM}");
@@ -126,11 +132,15 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             points,
             rule: if doubled { id::BUKKA_200 } else { id::BUKKA },
             source: if doubled { SOURCE_2027 } else { SOURCE },
-            detail: format!(
-                "{setting:?}: the visit bills {by_code} {by_name} (s col 129 flag); {}{}",
-                paired::found_note(by, spec, row.row.code),
-                scaled.map(|s| format!("; {s}")).unwrap_or_default()
-            ),
+            detail: if !explain {
+                String::new()
+            } else {
+                format!(
+                    "{setting:?}: the visit bills {by_code} {by_name} (s col 129 flag); {}{}",
+                    paired::found_note(by, spec, row.row.code),
+                    scaled.map(|s| format!("; {s}")).unwrap_or_default()
+                )
+            },
         })
     })();
     paired::reconcile(ctx, led, vs, listed, derived, id::BUKKA, SOURCE, &why_not);

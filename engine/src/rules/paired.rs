@@ -155,10 +155,7 @@ pub fn reconcile<'c>(
         match derived.take() {
             Some(dv) if dv.row.row.code == row.row.code => {
                 let detail = led.detail(|| format!("listed; {}", dv.detail));
-                led.bill_s(d, i, row, 1, Origin::Input, dv.rule, dv.source, detail, at, None);
-                if let Some(l) = led.lines.last_mut() {
-                    l.points = dv.points;
-                }
+                led.bill_at(d, i, row, dv.points, Origin::Input, dv.rule, dv.source, detail, at);
             }
             other => {
                 let why = match &other {
@@ -175,11 +172,18 @@ pub fn reconcile<'c>(
         }
     }
     if let Some(dv) = derived {
-        let detail = led.detail(|| dv.detail.clone());
-        led.bill_s(d, i, dv.row, 1, Origin::Derived, dv.rule, dv.source, detail, None, None);
-        if let Some(l) = led.lines.last_mut() {
-            l.points = dv.points;
-        }
+        let detail = led.detail(|| dv.detail);
+        led.bill_at(
+            d,
+            i,
+            dv.row,
+            dv.points,
+            Origin::Derived,
+            dv.rule,
+            dv.source,
+            detail,
+            None,
+        );
     }
 }
 
