@@ -346,3 +346,81 @@ fn codes_found_by_meaning_in_renumbered_file() {
         assert_eq!(o.total_points, total, "{:?}", lines(&o));
     }
 }
+
+/// Issue 13 item 5, the DX family: the supplement's 電子的診療情報連携体制整備加算 rows renumbered
+/// (111704070 → 111790070, 111704170 → 111790170, 111704270 → 111790270, 112709570 → 112790570),
+/// loaded over the embedded official excerpt without the supplement. A 2026-06-01 初診 at a clinic
+/// with 届出 4035, rate 40 % in 2026-03 and both capabilities: 初診料 291 + 加算１ 15 (R8告示 A000注16,
+/// on the renumbered 111790070) + 物価対応料 イ 2 = 308; its 再診 on 2026-07-01 (rate of 2026-04 given):
+/// 再診料 76 + 加算（再診） 2 (A001注19, on 112790570) + 物価対応料 ロ 2 = 80.
+#[test]
+fn denshi_codes_found_by_meaning_in_renumbered_file() {
+    let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
+    let map = [
+        ("111704070", "111790070"),
+        ("111704170", "111790170"),
+        ("111704270", "111790270"),
+        ("112709570", "112790570"),
+    ];
+    let mut out: Vec<u8> = Vec::new();
+    let mut renumbered = 0;
+    for line in supp.split(|&b| b == b'\n') {
+        let mut line = line.to_vec();
+        for (old, new) in map {
+            let pat = format!("\"3\",\"S\",\"{old}\"");
+            if line.starts_with(pat.as_bytes()) {
+                line.splice(9..18, new.bytes());
+                renumbered += 1;
+            }
+        }
+        if !line.is_empty() {
+            out.extend_from_slice(&line);
+            out.push(b'\n');
+        }
+    }
+    assert_eq!(
+        renumbered, 4,
+        "four 電子的診療情報連携体制整備加算 rows in the supplement"
+    );
+    let mut sources = masters::embedded::default_sources();
+    sources.push(masters::Source {
+        path: "r8like/s_20260310.csv".into(),
+        bytes: out,
+        layer: masters::Layer::Official,
+    });
+    let set = masters::load_sources("r8like", sources).expect("R8-like set");
+    let e = Engine::new(Arc::new(set));
+    for (date, kind, code, points, total) in [
+        ("2026-06-01", "first", "111790070", 15, 308),
+        ("2026-07-01", "revisit", "112790570", 2, 80),
+    ] {
+        let c = json!({
+            "facility": {"kind": "clinic", "beds": 0,
+                "hours": [{"weekdays": [1,2,3,4,5], "open": "09:00", "close": "18:00"}],
+                "standards": [{"code": "4035", "from": "2024-06-01"}],
+                "capabilities": [{"id": "online_eligibility", "from": "2023-04-01"},
+                    {"id": "e_prescription", "from": "2025-01-01"}, {"id": "ehr_sharing", "from": "2025-10-01"}],
+                "myna_rates": {"2026-03": 40, "2026-04": 40}},
+            "patient": {"birth_date": "1970-04-01", "sex": "female"},
+            "visits": [{"date": date, "time": "10:00", "kind": kind, "myna": true}]
+        });
+        let o = calc(&e, c);
+        let l = o
+            .lines
+            .iter()
+            .find(|l| l.name.contains("電子的診療情報連携体制整備加算"))
+            .unwrap_or_else(|| panic!("{date}: {:?}", lines(&o)));
+        assert_eq!(
+            (l.code.to_string().as_str(), l.points),
+            (code, points),
+            "{:?}",
+            lines(&o)
+        );
+        assert!(
+            l.reason.detail.as_deref().unwrap().contains("found by meaning"),
+            "{:?}",
+            l.reason
+        );
+        assert_eq!(o.total_points, total, "{:?}", lines(&o));
+    }
+}

@@ -209,7 +209,7 @@ pub fn derive<'m>(
     for v in pool {
         let p = &v.row;
         let code = p.code.0;
-        if super::iryo_dx::is_family(code) {
+        if super::iryo_dx::is_family_row(p) {
             continue; // decided by iryo_dx
         }
         // Reasons are formatted only when someone will read them.
@@ -245,10 +245,10 @@ pub fn derive<'m>(
         if code == MEISAISHO {
             let ok = ctx.has_capability("itemized_receipt", d);
             let blocked_2026 = d >= NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
-                && set
-                    .s
-                    .lookup(Code(super::iryo_dx::DENSHI_SAISHIN), d)
-                    .is_some_and(|dv| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
+                && ctx
+                    .index
+                    .find(set, &super::iryo_dx::DENSHI_SPECS[3], d)
+                    .is_some_and(|(dv, _)| dv.row.facility_standards.iter().any(|s| ctx.has_standard(*s, d)));
             if blocked_2026 {
                 out.push(reject(&|| {
                     "not for a facility that filed 電子的診療情報連携体制整備加算 (R8通知 A001(15))".into()

@@ -24,13 +24,16 @@
 //!   required; the lower-point variant when the patient used a マイナ保険証.
 //! - 2026-06-01: 電子的診療情報連携体制整備加算 R8告示 A000注16, A001注19 (H for points); codes **M**;
 //!   tier 1 = 電子処方箋 and 電子カルテ情報共有, 2 = either, 3 = neither (R8施設告示 三の七, H);
+//!   the codes are found in the loaded master by 区分 (A000 / A001) and name ([`DENSHI_SPECS`],
+//!   [`crate::Index::find`]) before the supplement's numbers, and the trace says which;
 //!   「十分な実績」 = 30 % (**M**), reference months as before (**L**).
 //! - Not on 2科目 lines (A000注5, A001注3, A002注5) nor on 電話等再診 (A001注9). H.
 //! - On a 初診 bundled into 小児科外来診療料 / 小児かかりつけ診療料, the （医学管理等） code (R6通知
 //!   B001-2(3); H).
 //!
 //! ## 使うマスタ項目
-//! cols 72–81 (施設基準コード: 4035), 12 (points), 87/88 (validity).
+//! cols 72–81 (施設基準コード: 4035), 12 (points), 87/88 (validity), 85/92 and 5 (区分 and name of the
+//! 2026 rows).
 
 use super::kihon::BaseKind;
 use super::monthly;
@@ -39,6 +42,7 @@ use crate::context::{month_key_minus, Billed, Ctx};
 use crate::ledger::Ledger;
 use crate::outcome::{Level, Origin};
 use crate::rules::{id, RuleId};
+use crate::{CodeSpec, FoundBy};
 use chrono::NaiveDate;
 use masters::{AnyVersion, Code};
 use rust_decimal::Decimal;
@@ -129,14 +133,62 @@ pub const DX_CODES: &[u32] = &[
     111703370, 111703470, 111703570, 111703670, 111703770, 111703870, 113705470, 113707770, 113707870, 113707970,
     113708070, 113708170,
 ];
-/// 2026-06: 電子的診療情報連携体制整備加算 初診 tiers 1–3 (codes M).
+/// 2026-06: 電子的診療情報連携体制整備加算 初診 tiers 1–3 — the supplement's codes (**M**), the
+/// fallback of [`DENSHI_SPECS`] when no row of the loaded master matches by meaning.
 pub const DENSHI_SHOSHIN: [u32; 3] = [111704070, 111704170, 111704270];
-/// 2026-06: 電子的診療情報連携体制整備加算（再診） (code M).
+/// 2026-06: 電子的診療情報連携体制整備加算（再診） — the supplement's code (**M**), fallback of
+/// [`DENSHI_SPECS`].
 pub const DENSHI_SAISHIN: u32 = 112709570;
+
+const fn denshi_spec(kubun: &'static [u16], words: &'static [&'static str], fallback: u32) -> CodeSpec {
+    CodeSpec {
+        alpha: 'A',
+        kubun,
+        eda: None,
+        kouban: None,
+        words,
+        not: &["外来診療料", "医学管理"],
+        baseup1: None,
+        fallback,
+    }
+}
+
+/// 2026-06: how the 電子的診療情報連携体制整備加算 rows are found in the loaded master — by 区分
+/// (A000 初診 注16 / A001 再診 注19) and name, else the supplement's codes (R8 master codes are **M**):
+/// 初診 1, 2, 3 and 再診. With the official R8 master in the set, its rows win even where their
+/// numbers differ from the supplement's.
+pub const DENSHI_SPECS: [CodeSpec; 4] = [
+    denshi_spec(&[0], &["電子的診療情報連携体制整備加算１"], DENSHI_SHOSHIN[0]),
+    denshi_spec(&[0], &["電子的診療情報連携体制整備加算２"], DENSHI_SHOSHIN[1]),
+    denshi_spec(&[0], &["電子的診療情報連携体制整備加算３"], DENSHI_SHOSHIN[2]),
+    denshi_spec(&[1], &["電子的診療情報連携体制整備加算", "再診"], DENSHI_SAISHIN),
+];
+
+/// The 電子的診療情報連携体制整備加算 codes valid on `d` (初診 1–3, 再診), found by meaning
+/// ([`DENSHI_SPECS`]), with how each was found.
+pub fn denshi_codes(ctx: &Ctx<'_>, d: NaiveDate) -> [(u32, FoundBy); 4] {
+    DENSHI_SPECS.map(|s| {
+        ctx.index
+            .find(ctx.set, &s, d)
+            .map(|(v, by)| (v.row.code.0, by))
+            .unwrap_or((s.fallback, FoundBy::Fixed))
+    })
+}
+
+/// The first day of 電子的診療情報連携体制整備加算 (R8).
+pub const DENSHI_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2026, 6, 1) {
+    Some(d) => d,
+    None => panic!(),
+};
 
 /// Whether a code belongs to the family this module decides.
 pub fn is_family(code: u32) -> bool {
     limit_group(code).is_some()
+}
+
+/// Whether a row belongs to the family: by its code, or (2026 rows) by meaning.
+pub fn is_family_row(r: &masters::Procedure) -> bool {
+    is_family(r.code.0) || DENSHI_SPECS.iter().any(|s| crate::Index::matches(s, r))
 }
 
 /// The codes that share one 月1回 with `code` (the group it is counted in), if it is a family code:
@@ -477,9 +529,10 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         return;
     }
     const SOURCE: &str = "R8告示 A000注16, A001注19 (H); codes and 30% threshold M";
+    let found = denshi_codes(ctx, dt);
     let code_for_std = match setting {
-        Setting::Shoshin => DENSHI_SHOSHIN[2],
-        Setting::Saishin => DENSHI_SAISHIN,
+        Setting::Shoshin => found[2].0,
+        Setting::Saishin => found[3].0,
         Setting::Gairai => {
             out.notes.push(Note {
                 level: Level::Info,
@@ -503,10 +556,12 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
         });
         return;
     }
+    let shoshin = [found[0].0, found[1].0, found[2].0];
+    let saishin = [found[3].0];
     let family: &[u32] = if setting == Setting::Shoshin {
-        &DENSHI_SHOSHIN
+        &shoshin
     } else {
-        &[DENSHI_SAISHIN]
+        &saishin
     };
     if let Some(b) =
         crate::rules::monthly::already_billed(family, dt, crate::rules::monthly::Window::Month, inp.history, inp.claim)
@@ -545,25 +600,27 @@ fn denshi(ctx: &Ctx<'_>, inp: &Input<'_>, setting: Setting, out: &mut Result) {
             return;
         }
     }
-    let code = if setting == Setting::Shoshin {
+    let k = if setting == Setting::Shoshin {
         let e = ctx.has_capability("e_prescription", dt);
         let h = ctx.has_capability("ehr_sharing", dt);
         match (e, h) {
-            (true, true) => DENSHI_SHOSHIN[0],
-            (true, false) | (false, true) => DENSHI_SHOSHIN[1],
-            (false, false) => DENSHI_SHOSHIN[2],
+            (true, true) => 0,
+            (true, false) | (false, true) => 1,
+            (false, false) => 2,
         }
     } else {
-        DENSHI_SAISHIN
+        3
     };
+    let (code, by) = found[k];
     out.picks.push(Pick {
         code,
         rule: id::DENSHI_RENKEI,
         source: SOURCE,
         detail: format!(
-            "rates {months}; e_prescription {}, ehr_sharing {}",
+            "rates {months}; e_prescription {}, ehr_sharing {}; {}",
             ctx.has_capability("e_prescription", dt),
-            ctx.has_capability("ehr_sharing", dt)
+            ctx.has_capability("ehr_sharing", dt),
+            by.describe(&DENSHI_SPECS[k], Code(code))
         ),
     });
 }
@@ -597,15 +654,29 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         led.diag(n.level, n.code, n.message.clone(), vs.path());
     }
     // Listed family codes: explicit DX/医療情報 codes win (with a warning when they contradict).
+    let found = (d >= DENSHI_FROM).then(|| denshi_codes(ctx, d));
     for it in ctx.items[i].iter() {
-        if vs.consumed[it.idx] || !is_family(it.code.0) {
+        if vs.consumed[it.idx] {
             continue;
         }
         let AnyVersion::S(row) = it.v else { continue };
+        if !is_family_row(&row.row) {
+            continue;
+        }
         vs.consumed[it.idx] = true;
         let at = Some(vs.at(it.idx));
         let same = dx.picks.iter().position(|p| p.code == it.code.0);
-        let group = limit_group(it.code.0).unwrap_or(JOHO_CODES);
+        // A 2026 row found by meaning shares the 月1回 of its group (初診 tiers / 再診).
+        let denshi_group: Vec<u32> = match found {
+            Some(f) if f[..3].iter().any(|(c, _)| *c == it.code.0) => f[..3].iter().map(|(c, _)| *c).collect(),
+            Some(f) if f[3].0 == it.code.0 => vec![f[3].0],
+            _ => Vec::new(),
+        };
+        let group: &[u32] = if denshi_group.is_empty() {
+            limit_group(it.code.0).unwrap_or(JOHO_CODES)
+        } else {
+            &denshi_group
+        };
         let in_group = |c: u32| group.contains(&c);
         if kind.is_none_or(|k| k.second_dept() || k == BaseKind::Phone) {
             led.remove_s(
