@@ -302,6 +302,34 @@ impl Index {
         }
         set.s.lookup(Code(spec.fallback), d).map(|v| (v, FoundBy::Fixed))
     }
+
+    /// Every row valid on `d` that matches a spec by meaning; when none does, the spec's fixed
+    /// code (if it has a version on `d`), as [`Index::find`].
+    pub fn find_all<'s>(
+        &self,
+        set: &'s MasterSet,
+        spec: &CodeSpec,
+        d: chrono::NaiveDate,
+    ) -> Vec<(&'s masters::Version<masters::Procedure>, FoundBy)> {
+        let mut out = Vec::new();
+        for k in spec.kubun {
+            if let Some(codes) = self.by_kubun.get(&(spec.alpha, *k)) {
+                for c in codes {
+                    if let Some(v) = set.s.lookup(*c, d) {
+                        if Self::matches(spec, &v.row) {
+                            out.push((v, FoundBy::Meaning));
+                        }
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            if let Some(v) = set.s.lookup(Code(spec.fallback), d) {
+                out.push((v, FoundBy::Fixed));
+            }
+        }
+        out
+    }
 }
 
 /// The calculation engine: immutable, `Send + Sync`, shareable across threads.

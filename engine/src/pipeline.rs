@@ -8,7 +8,7 @@
 //!    ([`rules::chu_kasan`]) → **DX family** ([`rules::iryo_dx`]) → **注加算** reconciled with the
 //!    listed add-ons → **外来管理加算** ([`rules::gairai_kanri`]) → **listed items**
 //!    ([`rules::items`], with the family checks of 検査, 注射, 処置, 医学管理, 外来診療料) →
-//!    **物価対応料** ([`rules::bukka`], 2026-06 →) → **ベースアップ評価料（Ⅰ）** ([`rules::baseup`]) —
+//!    **物価対応料** ([`rules::bukka`], 2026-06 →) → **ベースアップ評価料（Ⅰ）** ([`rules::baseup`]) → **（Ⅱ）** ([`rules::baseup2`]) —
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
 //!    **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
@@ -20,7 +20,9 @@
 use crate::context::{Billed, Ctx, VisitState};
 use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
-use crate::rules::{self, baseup, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku};
+use crate::rules::{
+    self, baseup, baseup2, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku,
+};
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
 use masters::Code;
@@ -130,9 +132,11 @@ fn visit<'c>(
     gairai_kanri::stage(ctx, led, &mut vs, same_day);
     let bukka_listed = bukka::take_listed(ctx, &mut vs);
     let baseup_listed = baseup::take_listed(ctx, &mut vs);
+    let baseup2_listed = baseup2::take_listed(ctx, &mut vs);
     let listed = items::stage(ctx, led, &mut vs);
     bukka::stage(ctx, led, &mut vs, &bukka_listed);
     baseup::stage(ctx, led, &mut vs, &baseup_listed);
+    baseup2::stage(ctx, led, &mut vs, &baseup2_listed);
     let drugs = touyaku::drugs::stage(ctx, led, &vs, &listed);
     touyaku::family::stage(ctx, led, &vs, &listed, &drugs);
     vs.kind

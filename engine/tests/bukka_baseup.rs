@@ -424,3 +424,188 @@ fn denshi_codes_found_by_meaning_in_renumbered_file() {
         assert_eq!(o.total_points, total, "{:?}", lines(&o));
     }
 }
+
+/// 外来・在宅ベースアップ評価料（Ⅱ） (R6告示 O101; R6通知 O101(2)(3), ika-tsuchi.txt p.669): the tier is
+/// the 届出 (s_ALL20240531: tier 3 = 施設基準 4310 on 180726510 イ 24点 / 180726610 ロ 3点).
+/// 2024-07-01 初診 with (Ⅰ) 4307 and (Ⅱ) 3: 初診料 291 + (Ⅰ) 初診時 6 + (Ⅱ) 3 イ 24 = 321.
+/// 再診 the next day (another claim): 再診料 75 + (Ⅰ) 再診時等 2 + (Ⅱ) 3 ロ 3 = 80.
+#[test]
+fn baseup2_tier_from_the_standard() {
+    let e = eng!();
+    let stds = json!([{"code": "4307", "from": "2024-06-01"}, {"code": "4310", "from": "2024-06-01"}]);
+    let o = calc(
+        e,
+        claim(
+            stds.clone(),
+            json!([{"date": "2024-07-01", "time": "10:00", "kind": "first"}]),
+        ),
+    );
+    assert!(has(&o, "180726510", 24), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 321, "{:?}", lines(&o));
+    let o = calc(
+        e,
+        claim(
+            stds,
+            json!([{"date": "2024-07-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180726610", 3), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 80, "{:?}", lines(&o));
+}
+
+/// (Ⅱ) goes only with a (Ⅰ) line (R6通知 O101(2)(3)): the (Ⅱ) 届出 alone gives 再診料 75 and nothing
+/// else; a listed (Ⅱ) code is removed.
+#[test]
+fn baseup2_needs_the_one_line() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([{"code": "4310", "from": "2024-06-01"}]),
+            json!([{"date": "2024-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180726610"}]}]),
+        ),
+    );
+    assert_eq!(o.total_points, 75, "{:?}", lines(&o));
+    assert!(o.removed.iter().any(|r| r.code.0 == 180726610), "{:?}", o.removed);
+}
+
+/// A listed (Ⅱ) code of another tier is removed and the held tier's row is billed: tier 3 held,
+/// tier 1 ロ 180726210 listed → 75 + 2 + 3 (180726610) = 80.
+#[test]
+fn baseup2_listed_other_tier_removed() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([{"code": "4307", "from": "2024-06-01"}, {"code": "4310", "from": "2024-06-01"}]),
+            json!([{"date": "2024-07-02", "time": "10:00", "kind": "revisit", "items": [{"code": "180726210"}]}]),
+        ),
+    );
+    assert!(o.removed.iter().any(|r| r.code.0 == 180726210), "{:?}", o.removed);
+    assert!(has(&o, "180726610", 3), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 80, "{:?}", lines(&o));
+}
+
+/// A re-filed 届出 without `to`: tier 1 (4308) from 2024-06-01 and tier 3 (4310) from 2024-10-01;
+/// on 2024-11-01 the latest (tier 3) is taken with a warning: 75 + 2 + 3 = 80.
+#[test]
+fn baseup2_latest_standard_wins() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([{"code": "4307", "from": "2024-06-01"}, {"code": "4308", "from": "2024-06-01"},
+                   {"code": "4310", "from": "2024-10-01"}]),
+            json!([{"date": "2024-11-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180726610", 3), "{:?}", lines(&o));
+    assert!(o.diagnostics.iter().any(|d| d.code == "BASEUP2_TIERS"));
+    assert_eq!(o.total_points, 80, "{:?}", lines(&o));
+}
+
+/// R8 dates: 2026-07-01 再診 with (Ⅰ) and (Ⅱ) 3 on the staged set (no R8 O002 rows): 再診料 76 (R8
+/// supplement) + 物価対応料 ロ 2 + (Ⅰ) 再診時等 4 (R8告示 O001 2) + (Ⅱ) 3 ロ 3 (R8告示 O002 3 ロ 3点 = the
+/// R6 row's points; code carried over L) = 85.
+#[test]
+fn baseup2_r8_tier_points_carry_over() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([{"code": "4307", "from": "2024-06-01"}, {"code": "4310", "from": "2024-06-01"}]),
+            json!([{"date": "2026-07-01", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180726610", 3), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 85, "{:?}", lines(&o));
+}
+
+/// R8告示 O001注5 / 注7 (継続して賃上げ; ika-kokuji.txt 第14部 第1節 p.374–375): the staged data has no
+/// 注5 row, so an R8-like 変更ファイル adds one — the default set's 180725710 row (初診時, col 129 = 2)
+/// as 新規 180799910 at 23点 from 2026-06-01 with its own 施設基準 4999. A facility holding 4307 and
+/// 4999: 2026-07-01 初診 = 初診料 291 + 物価対応料 イ 2 + 注5 23 = 316 (the 注5 row replaces 所定点数 17);
+/// 2027-06-01 初診 = 291 + 物価対応料 2 × 2 + 注7 40 (not 23 × 2) = 335. Holding only 4307:
+/// 291 + 2 + 17 = 310.
+#[test]
+fn baseup1_chu5_row_of_the_master_and_chu7() {
+    let mut sources = masters::embedded::default_sources();
+    let s_all = sources
+        .iter()
+        .find(|s| s.path.contains("s_ALL20240531"))
+        .expect("default s_ALL20240531 excerpt");
+    let line = s_all
+        .bytes
+        .split(|&b| b == b'\n')
+        .find(|l| l.windows(11).any(|w| w == b"\"180725710\""))
+        .expect("180725710 in the default set")
+        .to_vec();
+    let line = line.strip_suffix(b"\r").unwrap_or(&line).to_vec();
+    // Split on `","` (safe in Shift_JIS: trail bytes are ≥ 0x40, above `"` and `,`).
+    let raw = line.strip_prefix(b"\"").unwrap().strip_suffix(b"\"").unwrap();
+    let mut fields: Vec<Vec<u8>> = Vec::new();
+    let mut cur = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i..].starts_with(b"\",\"") {
+            fields.push(std::mem::take(&mut cur));
+            i += 3;
+        } else {
+            cur.push(raw[i]);
+            i += 1;
+        }
+    }
+    fields.push(cur);
+    assert_eq!(fields.len(), 150);
+    fields[0] = b"3".to_vec(); // 変更区分 新規
+    fields[2] = b"180799910".to_vec();
+    fields[11] = b"23.00".to_vec(); // 新又は現点数
+    fields[71] = b"4999".to_vec(); // 施設基準コード（1）
+    fields[86] = b"20260601".to_vec(); // 変更年月日
+    let mut row = b"\"".to_vec();
+    row.extend(fields.join(&b"\",\""[..]));
+    row.extend(b"\"\r\n");
+    sources.extend(masters::embedded::supplement_sources());
+    sources.push(masters::Source {
+        path: "r8like/s_20260310.csv".into(),
+        bytes: row,
+        layer: masters::Layer::Official,
+    });
+    let set = masters::load_sources("r8like-chu5", sources).expect("R8-like set");
+    let e = Engine::new(Arc::new(set));
+    let both = json!([{"code": "4307", "from": "2024-06-01"}, {"code": "4999", "from": "2026-06-01"}]);
+    for (date, stds, code, points, total) in [
+        ("2026-07-01", both.clone(), "180799910", 23, 316),
+        ("2027-06-01", both, "180799910", 40, 335),
+        (
+            "2026-07-01",
+            json!([{"code": "4307", "from": "2024-06-01"}]),
+            "180725710",
+            17,
+            310,
+        ),
+    ] {
+        let o = calc(
+            &e,
+            claim(stds, json!([{"date": date, "time": "10:00", "kind": "first"}])),
+        );
+        assert!(has(&o, code, points), "{date}: {:?}", lines(&o));
+        assert_eq!(o.total_points, total, "{date}: {:?}", lines(&o));
+    }
+}
+
+/// The (Ⅱ) tier given by name (engine/data/standards.csv → 4310): 再診 2024-07-02 = 75 + 2 + 3 = 80.
+#[test]
+fn baseup2_tier_by_name() {
+    let e = eng!();
+    let o = calc(
+        e,
+        claim(
+            json!([{"name": "外来・在宅ベースアップ評価料（Ⅰ）", "from": "2024-06-01"},
+                   {"name": "外来・在宅ベースアップ評価料（Ⅱ）３", "from": "2024-06-01"}]),
+            json!([{"date": "2024-07-02", "time": "10:00", "kind": "revisit"}]),
+        ),
+    );
+    assert!(has(&o, "180726610", 3), "{:?}", lines(&o));
+    assert_eq!(o.total_points, 80, "{:?}", lines(&o));
+}

@@ -26,12 +26,14 @@
 //! - Once per day: the 05 算定回数 row of the code when the set carries one (R6 rows 180725710…
 //!   180726010: 日 1, `05算定回数テーブル.csv`); otherwise policy over the family, **L** ([`super::paired`]).
 //!
-//! ## Not done
-//! - R8告示 O001注5 (継続して賃上げに係る取組: 23 / 6 / 107 / 26点) and 注7 (its 2027-06 values 40 / 10 /
-//!   186 / 45点): no code and no 届出 code is known; never derived (a listed code is priced as listed
-//!   only if the master has it, through `items::stage` — it does not match this family's names).
-//! - 外来・在宅ベースアップ評価料（Ⅱ） (R6 O101, R8 O002): its tier is a 届出 of its own (施設基準
-//!   4308… per tier); not derived.
+//! - R8告示 O001注5 (継続して賃上げに係る取組: 23 / 6 / 107 / 26点, 届出 R8施設告示 第十五 二の二
+//!   `shisetsu-kokuji.txt` p.210) and 注7 (from 2027-06: 40 / 10 / 186 / 45点, not 100分の200): every row
+//!   of the setting in the loaded master is a candidate; the facility's 届出 keep those whose
+//!   施設基準 it holds, and the one of the most points is billed (注5: 「所定点数に代えて」). The staged
+//!   masters and the supplement carry no 注5 row and no 施設基準コード for it, so today this picks the
+//!   注1–3 row; with the official R8 master (its 注5 rows carrying their own 施設基準) it bills the
+//!   注5 row, and a held row whose points are 注5's gets 注7's points from 2027-06 (**M**).
+//! - 外来・在宅ベースアップ評価料（Ⅱ）: [`super::baseup2`].
 //!
 //! ## 使うマスタ項目
 //! cols 72–81 (施設基準 of the found row), 85/92 (区分), 5 (name), 129 (pairing), 12, 87/88.
@@ -81,6 +83,16 @@ const SOURCE_R6: &str = "R6告示 O100 外来・在宅ベースアップ評価�
 const SOURCE_R8: &str = "R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ） (p.374), R8通知 O001(2)–(5) (p.719); R8 codes L";
 const SOURCE_2027: &str = "R8告示 O001注6 (令和9年6月以降 100分の200), R8通知 O001(2)–(5); R8 codes L";
 
+const SOURCE_CHU5: &str =
+    "R8告示 O001注5 (継続して賃上げ: 23/6/107/26点), 注7 (令和9年6月以降 40/10/186/45点), R8施設告示 第十五 二の二; codes M";
+
+/// R8告示 O001注5: the points that replace 1, 2, 3イ, 3ロ for a facility with the 注5 届出
+/// (`ika-kokuji.txt` 第14部 第1節 O001, PDF 001686842 p.374–375; H). A held row of these points is
+/// taken as the 注5 row (**M**: the R8 master's 注5 rows are not staged).
+pub const CHU5_POINTS: [i64; 4] = [23, 6, 107, 26];
+/// R8告示 O001注7: the 注5 points from 令和9年6月 (p.375; H) — not 100分の200 of 注5.
+pub const CHU7_POINTS: [i64; 4] = [40, 10, 186, 45];
+
 fn r8() -> NaiveDate {
     super::bukka::FROM
 }
@@ -115,12 +127,28 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             Setting::HoumonI => &SPECS[2],
             Setting::HoumonRo => &SPECS[3],
         };
-        let (row, by) = ctx.index.find(ctx.set, spec, d)?;
-        let stds = &row.row.facility_standards;
-        if !stds.iter().any(|s| ctx.has_standard(*s, d)) {
+        // Every row of the setting the loaded master carries; the facility's 届出 pick one. With
+        // the 注5 (継続賃上げ) 届出 the master's 注5 row — its own 施設基準 — is held too, and
+        // replaces the 所定点数 (R8告示 O001注5: 「所定点数に代えて」): the held row of the most points.
+        let rows = ctx.index.find_all(ctx.set, spec, d);
+        let first = rows.first()?.0;
+        let held = rows
+            .iter()
+            .filter(|(r, _)| {
+                !r.row.facility_standards.is_empty() && r.row.facility_standards.iter().all(|s| ctx.has_standard(*s, d))
+            })
+            .max_by_key(|(r, _)| {
+                (
+                    crate::ledger::procedure_points(&r.row).unwrap_or(0),
+                    std::cmp::Reverse(r.row.code),
+                )
+            });
+        let Some(&(row, by)) = held else {
+            let stds = &first.row.facility_standards;
             why_not = format!("no 届出 of 施設基準 {stds:?} on {d} (告示 注1–注4)");
             return None;
-        }
+        };
+        let stds = &row.row.facility_standards;
         let family: Vec<Code> = SPECS
             .iter()
             .filter_map(|s| ctx.index.find(ctx.set, s, d).map(|(r, _)| r.row.code))
@@ -157,8 +185,28 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             );
             return None;
         }
-        let (points, scaled) = paired::dated_points(row, d, DOUBLED_FROM, 2);
-        let (rule, source) = if d >= DOUBLED_FROM {
+        let k = match setting {
+            Setting::Shoshin => 0,
+            Setting::Saishin => 1,
+            Setting::HoumonI => 2,
+            Setting::HoumonRo => 3,
+        };
+        let row_points = crate::ledger::procedure_points(&row.row).unwrap_or(0);
+        let chu5 = d >= r8() && row_points == CHU5_POINTS[k] && row.valid_from < DOUBLED_FROM;
+        let (points, scaled) = if chu5 && d >= DOUBLED_FROM {
+            (
+                CHU7_POINTS[k],
+                Some(format!(
+                    "注5 row ({row_points}点): from {DOUBLED_FROM} 注7 gives {} (R8告示 O001注7; not 100分の200)",
+                    CHU7_POINTS[k]
+                )),
+            )
+        } else {
+            paired::dated_points(row, d, DOUBLED_FROM, 2)
+        };
+        let (rule, source) = if chu5 {
+            (id::BASEUP1, SOURCE_CHU5)
+        } else if d >= DOUBLED_FROM {
             (id::BASEUP1_200, SOURCE_2027)
         } else if d >= r8() {
             (id::BASEUP1, SOURCE_R8)

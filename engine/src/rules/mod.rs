@@ -20,9 +20,11 @@
 //! | [`shochi`] | 処置: 処置乳幼児加算 check |
 //! | [`bukka`] | 外来・在宅物価対応料 (R8 O100 1, 2026-06 →; 100分の200 from 2027-06) |
 //! | [`baseup`] | 外来・在宅ベースアップ評価料（Ⅰ） (R6 O100 2024-06 →, R8 O001 2026-06 →; 100分の200 from 2027-06) |
+//! | [`baseup2`] | 外来・在宅ベースアップ評価料（Ⅱ） (R6 O101, R8 O002): the tier by its 届出, イ/ロ by the visit's (Ⅰ) line |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 
 pub mod baseup;
+pub mod baseup2;
 pub mod bukka;
 pub mod chu_kasan;
 pub mod chusha;
@@ -282,5 +284,6 @@ catalogue! {
     BUKKA_200 = "O100-bukka-200", "rules/bukka.rs", "R8告示 O100注5 (令和9年6月以降 100分の200)", "D:the points of the O100 row and the s col 129 flag; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
     BASEUP1 = "baseup-1", "rules/baseup.rs", "R6告示 O100 / R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ）; 通知 O100(2)–(5) / O001(2)–(5)", "D:the s col 129 flags (base 1/3/5/7, ベースアップ rows 2/4/6/8), 施設基準 4307 of the row, points and validity of the rows found by 区分 and name; C:once per visit day is santei policy (L), the 告示 has no 1日につき";
     BASEUP1_200 = "baseup-1-200", "rules/baseup.rs", "R8告示 O001注6 (令和9年6月以降 100分の200)", "D:the points of the O001 row, s col 129, 施設基準 4307; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
+    BASEUP2 = "baseup-2", "rules/baseup2.rs", "R6告示 O101 / R8告示 O002 外来・在宅ベースアップ評価料（Ⅱ）; R6通知 O101(2)(3)", "D:the tier's row by its 施設基準 (cols 72–81, 4308… per tier), s col 130 (イ 1 / ロ 2) against the (Ⅰ) line's col 129, 項番 = tier, points, the 05 row when present; C:R8 tiers 13–24 from 2027-06 (O002注4), 1日につき1回 (通知) without a 05 row, the latest 届出 when several tiers are held (M)";
     TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
 }
