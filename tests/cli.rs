@@ -120,3 +120,30 @@ fn a_closed_stdout_is_not_a_panic() {
         );
     }
 }
+
+/// `santei masters coverage --json` on the embedded default set: one entry per 部 met, and the
+/// categories of each add up to its rows; the 投薬 rows of the set are all the 投薬 family's.
+#[test]
+fn masters_coverage_on_the_embedded_default() {
+    let o = santei(&["masters", "coverage", "--date", "2024-07-01", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let parts = v["parts"].as_array().expect("parts");
+    assert!(!parts.is_empty());
+    for p in parts {
+        let n = |k: &str| p[k].as_u64().unwrap();
+        assert_eq!(
+            n("family") + n("row_alone") + n("not_handled") + n("out_of_scope"),
+            n("rows"),
+            "{p}"
+        );
+    }
+    let touyaku = parts
+        .iter()
+        .find(|p| p["part"] == "第5部 投薬")
+        .expect("第5部 in the default set");
+    assert_eq!(
+        touyaku["family"],
+        touyaku["rows"].as_u64().unwrap() - touyaku["out_of_scope"].as_u64().unwrap()
+    );
+}

@@ -17,6 +17,7 @@ mod burden;
 pub mod calendar;
 pub mod claim;
 mod context;
+pub mod coverage;
 mod ledger;
 pub mod outcome;
 mod pipeline;

@@ -33,6 +33,17 @@ pub enum MastersCmd {
     /// per file, then a count of the rest). Exit 1 when there is an error, including a folder
     /// with no 医科診療行為マスター (s full file).
     Validate { dir: PathBuf },
+    /// Per 部 of 第2章 (and 第1章 第1部): how many 医科診療行為 rows valid on the date a rule family
+    /// decides, the engine prices from the row alone, or does not handle (with the reason).
+    Coverage {
+        /// Date YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        masters: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(cmd: MastersCmd) -> i32 {
@@ -54,6 +65,34 @@ pub fn run(cmd: MastersCmd) -> i32 {
             masters,
             json,
         } => show(&code, date.as_deref(), history, &masters, json),
+        MastersCmd::Coverage { date, masters, json } => {
+            let date = match date.as_deref() {
+                Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                    Ok(d) => d,
+                    Err(_) => {
+                        eprintln!("error: --date `{d}` is not YYYY-MM-DD");
+                        return 2;
+                    }
+                },
+                None => chrono::Local::now().date_naive(),
+            };
+            match super::load_masters(&masters) {
+                Ok(set) => {
+                    let r = engine::coverage::report(&set, date);
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                    } else {
+                        println!("master set: {}\n", set.origin);
+                        print!("{}", r.markdown());
+                    }
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    2
+                }
+            }
+        }
         MastersCmd::Validate { dir } => match masters::validate_dir(&dir) {
             Ok(problems) => {
                 let (lines, errors, warnings) = validate_report(&problems);
