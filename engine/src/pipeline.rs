@@ -137,6 +137,7 @@ fn visit<'c>(
     bukka::stage(ctx, led, &mut vs, &bukka_listed);
     baseup::stage(ctx, led, &mut vs, &baseup_listed);
     baseup2::stage(ctx, led, &mut vs, &baseup2_listed);
+    rules::chusha::stage(ctx, led, &vs, &listed);
     let drugs = touyaku::drugs::stage(ctx, led, &vs, &listed);
     touyaku::family::stage(ctx, led, &vs, &listed, &drugs);
     vs.kind

@@ -276,7 +276,7 @@ catalogue! {
     B001_2_HOKATSU = "B001-2-hokatsu", "rules/igaku_kanri.rs", "R6告示 B001-2 注3 / B001-2-11 注3", "D:区分 (s cols 85, 90–94) and 上限年齢; C:what the bundle keeps is 告示 text";
     A002_HOKATSU = "A002-hokatsu", "rules/gairai_hokatsu.rs", "R6告示 A002注6; R6通知 A002(12)", "D:区分 (s cols 85, 90–94); C:the A002注6 list is 告示/通知 text (until the 02 包括テーブル is in the set)";
     G004 = "G004", "rules/chusha.rs", "R6告示 G004 点滴注射 (1日につき)", "C:1日につき over the three 点滴注射 rows (each 05 row counts only its own code)";
-    G_TSUSOKU = "G-tsusoku", "rules/chusha.rs", "R6告示 第6部 通則 加算", "D:医薬品関連区分 (s col 29), y cols 14/16";
+    G_TSUSOKU = "G-tsusoku", "rules/chusha.rs", "R6告示 第6部 通則3 / 通則5 加算", "D:医薬品関連区分 (s col 29), y cols 14/16 (麻薬, 生物学的製剤); C:derived once per 注射 = per rp group (M)";
     J_NYUYOJI = "J-nyuyoji", "rules/shochi.rs", "R6告示 第9部 通則 処置乳幼児加算", "D:処置乳幼児加算区分 (s col 46)";
     TENSUHYO_02_HOKATSU = "tensuhyo-02-hokatsu", "rules/tensuhyo_check.rs", "医科電子点数表 02 包括テーブル", "D:電子点数表 01/02";
     TENSUHYO_03_HAIHAN = "tensuhyo-03-haihan", "rules/tensuhyo_check.rs", "医科電子点数表 03 背反テーブル", "D:電子点数表 03-1…03-4; C:背反区分 3 (keep the line billed first) is santei policy";
