@@ -139,12 +139,33 @@ pub struct Patient {
     pub discharged: Option<NaiveDate>,
 }
 
+/// The 疾患別リハビリテーション 区分 of an episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum RehabKind {
+    /// 心大血管疾患
+    #[serde(rename = "H000")]
+    H000,
+    /// 脳血管疾患等
+    #[serde(rename = "H001")]
+    H001,
+    /// 廃用症候群
+    #[serde(rename = "H001-2")]
+    H001_2,
+    /// 運動器
+    #[serde(rename = "H002")]
+    H002,
+    /// 呼吸器
+    #[serde(rename = "H003")]
+    H003,
+}
+
 /// A 疾患別リハビリテーション episode (`patient.rehab[]`).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RehabEpisode {
     /// The 区分: `"H000"`, `"H001"`, `"H001-2"`, `"H002"` or `"H003"`.
-    pub kind: String,
+    #[serde(deserialize_with = "strict::name")]
+    pub kind: RehabKind,
     /// 起算日: 発症、手術若しくは急性増悪又は最初に診断された日 (H001/H002), 廃用症候群の診断又は急性増悪
     /// (H001-2), 治療開始日 (H000/H003) — as written in the receipt's 摘要 (R6通知 第7部 通則9).
     #[serde(deserialize_with = "strict::date")]

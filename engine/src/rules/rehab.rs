@@ -44,7 +44,7 @@
 //! cols 5/113 (names), 12 (points), 30–35 (きざみ: 1–9 units), 72–81 (施設基準), 85/92/93/94 (区分, 枝番,
 //! 項番), 13 (入外).
 
-use crate::claim::RehabEpisode;
+use crate::claim::{RehabEpisode, RehabKind};
 use crate::context::{Ctx, VisitState};
 use crate::ledger::{Entry, Ledger};
 use crate::outcome::{Level, Origin};
@@ -106,10 +106,14 @@ impl Kind {
             Kind::Respiratory => "H003",
         }
     }
-    pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Cardiac, Kind::Cerebro, Kind::Disuse, Kind::Locomotor, Kind::Respiratory]
-            .into_iter()
-            .find(|k| k.label() == s)
+    pub fn of_claim(k: RehabKind) -> Kind {
+        match k {
+            RehabKind::H000 => Kind::Cardiac,
+            RehabKind::H001 => Kind::Cerebro,
+            RehabKind::H001_2 => Kind::Disuse,
+            RehabKind::H002 => Kind::Locomotor,
+            RehabKind::H003 => Kind::Respiratory,
+        }
     }
     /// 標準的算定日数 (注1).
     pub fn standard_days(self) -> i64 {
@@ -204,7 +208,7 @@ pub fn take_listed(ctx: &Ctx<'_>, vs: &mut VisitState<'_>) -> Vec<usize> {
 }
 
 fn episode<'c>(ctx: &Ctx<'c>, k: Kind) -> Option<&'c RehabEpisode> {
-    ctx.claim.patient.rehab.iter().find(|e| Kind::parse(&e.kind) == Some(k))
+    ctx.claim.patient.rehab.iter().find(|e| Kind::of_claim(e.kind) == k)
 }
 
 fn units_of(item: &crate::claim::Item) -> u32 {
@@ -658,7 +662,7 @@ mod tests {
         p.tbl_eda = 0;
         p.tbl_kouban = 3; // 早期リハビリテーション加算 sits in H000 項番 003
         assert_eq!(Kind::of(&p), None);
-        assert_eq!(Kind::parse("H001-2"), Some(Kind::Disuse));
+        assert_eq!(Kind::of_claim(RehabKind::H001_2), Kind::Disuse);
         assert!(Kind::Locomotor.early_outpatient() && !Kind::Respiratory.early_outpatient());
         assert_eq!(Kind::Locomotor.reduce_after(), Some(50));
     }
