@@ -135,7 +135,11 @@ pub struct Patient {
     pub kaigo: Option<bool>,
     /// *Addition (seishin).* The date of the patient's last discharge (退院日) from a hospital stay:
     /// 通院・在宅精神療法 allows 週2回 within 4 weeks after it (R6告示 I002注1). `None` = 週1回.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "strict::opt_date")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "strict::opt_date"
+    )]
     pub discharged: Option<NaiveDate>,
 }
 

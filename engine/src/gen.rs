@@ -294,7 +294,7 @@ impl Generator {
                         specimen: None,
                         generic_name: None,
                         temporary: false,
-                    minutes: None,
+                        minutes: None,
                     });
                 }
             }

@@ -290,8 +290,8 @@ catalogue! {
     // --- rehab ---
     REHAB = "rehab", "rules/rehab.rs", "R6告示 H000–H003 疾患別リハビリテーション料 (1単位); R6通知 第7部 通則5", "D:points, きざみ値 (1–9 units) and 施設基準コード (s cols 12, 30–35, 72–81) of the listed row; C:units = quantity (else count) and the tier swap to the 届出 held are 告示 text (「当該基準に係る区分に従って」)";
     REHAB_STANDARD = "rehab-standard", "rules/rehab.rs", "R6告示 H000–H003 注1 (届出 施設基準)", "D:施設基準コード (s cols 72–81) of the tiers of the 区分";
-    REHAB_DAY = "rehab-day", "rules/rehab.rs", "R6告示 第7部 通則4 (1日6単位, 別表第九の三 9単位)", "C:the limit is over every 疾患別リハ row of the day (the 05 row of each code counts only itself and carries 特例条件); 9単位 for 脳血管疾患等 within 60 days of 発症 is 施設基準等 別表第九の三 text";
-    REHAB_DAYS = "rehab-days", "rules/rehab.rs", "R6告示 H001/H001-2/H002 注5/注6 (標準的算定日数 after which a 要介護被保険者等 入院外 patient has no row)", "C:標準的算定日数 (150/180/120/150/90) and the 要介護 rule are 告示 text; the 起算日 is a claim fact (patient.rehab)";
+    REHAB_DAY = "rehab-day", "rules/rehab.rs", "R6告示 第7部 通則4 (1日6単位, 別表第九の三 9単位)", "C:the limit is over every 疾患別リハ row of the day (the 05 row of each code counts only itself and carries 特例条件), and 9単位 for 脳血管疾患等 within 60 days of 発症 is 施設基準等 別表第九の三 text";
+    REHAB_DAYS = "rehab-days", "rules/rehab.rs", "R6告示 H001/H001-2/H002 注5/注6 (標準的算定日数 after which a 要介護被保険者等 入院外 patient has no row)", "C:標準的算定日数 (150/180/120/150/90) and the 要介護 rule are 告示 text, the 起算日 a claim fact (patient.rehab)";
     REHAB_MONTH13 = "rehab-month13", "rules/rehab.rs", "R6告示 H000–H003 注5 (1月13単位); R6通知 H000(13)", "C:13 units a month after the 標準的算定日数 is 告示 text, no master row carries it";
     REHAB_REDUCED = "rehab-reduced", "rules/rehab.rs", "R6告示 H001/H001-2/H002 注7 (100分の90)", "D:the （リ減） rows by 基本名称 (s col 113); C:the 60/40/50日 and 目標設定等支援・管理料 conditions are 告示 text";
     REHAB_SOUKI = "rehab-souki", "rules/rehab.rs", "R6告示 H001注2 / H002注2 早期リハビリテーション加算", "D:the row 180030770 (points); C:30日 from the 起算日 and the 入院外 condition are 告示 text";

@@ -297,10 +297,22 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             led.diag(
                 Level::Error,
                 "REHAB_UNITS",
-                format!("{} {}: no units (quantity or count 0)", listed_row.row.code, listed_row.row.name),
+                format!(
+                    "{} {}: no units (quantity or count 0)",
+                    listed_row.row.code, listed_row.row.name
+                ),
                 vs.item_path(j),
             );
-            led.remove_s(d, listed_row, 0, Origin::Input, id::REHAB, k.note(), "no units".into(), at);
+            led.remove_s(
+                d,
+                listed_row,
+                0,
+                Origin::Input,
+                id::REHAB,
+                k.note(),
+                "no units".into(),
+                at,
+            );
             continue;
         }
         let mut row = listed_row;
@@ -479,14 +491,20 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                 None => led.diag(
                     Level::Warning,
                     "REHAB_REDUCED_ROW_MISSING",
-                    format!("{}: no （リ減） row named {name} on {d}; billed unreduced", row.row.code),
+                    format!(
+                        "{}: no （リ減） row named {name} on {d}; billed unreduced",
+                        row.row.code
+                    ),
                     vs.item_path(j),
                 ),
             }
         } else if !reduce && is_reduced {
             let name = row.row.basic_name.trim_end_matches(REDUCED).to_string();
             if let Some(r) = row_named(ctx, &row.row, &name, d) {
-                notes.push(format!("the 注7 減算 does not hold: {} instead of the listed （リ減） row", r.row.code));
+                notes.push(format!(
+                    "the 注7 減算 does not hold: {} instead of the listed （リ減） row",
+                    r.row.code
+                ));
                 row = r;
             }
         }
@@ -514,7 +532,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         if allowed == 0 {
             continue;
         }
-        if ep.is_some_and(|e| e.early == Some(true) && k.early_outpatient() && (1..=30).contains(&day_number(e.start, d))) {
+        if ep.is_some_and(|e| {
+            e.early == Some(true) && k.early_outpatient() && (1..=30).contains(&day_number(e.start, d))
+        }) {
             soukei_units += allowed;
             if let Some(e) = ep {
                 if (1..=14).contains(&day_number(e.start, d)) {
@@ -568,7 +588,16 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                 } else {
                     "no 届出 of 施設基準 3067 (初期加算)".to_string()
                 };
-                led.remove_s(d, r, units_of(&v.items[j]), Origin::Input, rule, src, why, Some(vs.at(j)));
+                led.remove_s(
+                    d,
+                    r,
+                    units_of(&v.items[j]),
+                    Origin::Input,
+                    rule,
+                    src,
+                    why,
+                    Some(vs.at(j)),
+                );
                 return;
             }
             let detail = led.detail(|| format!("{units} 単位 (the billed 疾患別リハ units within the window)"));

@@ -397,7 +397,11 @@ fn i002_2<'c>(
     if let Some(p) = &v.psychotropics {
         let multi = p.anxiolytics >= 3 || p.hypnotics >= 3 || p.antidepressants >= 3 || p.antipsychotics >= 3;
         let excepted = p.temporary
-            || (p.unavoidable && p.anxiolytics < 3 && p.hypnotics < 3 && p.antidepressants <= 3 && p.antipsychotics <= 3);
+            || (p.unavoidable
+                && p.anxiolytics < 3
+                && p.hypnotics < 3
+                && p.antidepressants <= 3
+                && p.antipsychotics <= 3);
         if multi && !excepted {
             led.remove_s(
                 d,
@@ -423,7 +427,16 @@ fn i002_2<'c>(
                     .filter_map(|c| ctx.set.s.lookup(*c, d))
                     .find(|r| r.row.tbl_eda == 2 && r.row.tbl_kouban == kouban)
             }) {
-                note = format!("listed {} → {} (注5: 要件 {})", s.row.code, r.row.code, if want_reduced { "not met" } else { "met or not 3種類以上" });
+                note = format!(
+                    "listed {} → {} (注5: 要件 {})",
+                    s.row.code,
+                    r.row.code,
+                    if want_reduced {
+                        "not met"
+                    } else {
+                        "met or not 3種類以上"
+                    }
+                );
                 row = r;
             }
         }
@@ -454,7 +467,10 @@ mod tests {
     #[test]
     fn shapes() {
         let s = shape("通院精神療法（３０分以上）（精神保健指定医による場合）").unwrap();
-        assert_eq!((s.place, s.class, s.designated, s.reduced), (Place::Tsuin, Some(Class::Over30), true, false));
+        assert_eq!(
+            (s.place, s.class, s.designated, s.reduced),
+            (Place::Tsuin, Some(Class::Over30), true, false)
+        );
         let s = shape("在宅精神療法（要件減算）（３０分以上６０分未満）（指定医）").unwrap();
         assert_eq!((s.class, s.reduced), (Some(Class::From30To60), true));
         let s = shape("通院精神療法（初診日に６０分以上）（（１）以外）").unwrap();
