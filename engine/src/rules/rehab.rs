@@ -27,6 +27,10 @@
 //!    discharged patients: `patient.rehab[].early`); H000, H001-2 and H003 give them to 入院中 patients only.
 //!    Derived per billed unit; listed ones are billed when they hold, removed otherwise.
 //!
+//! Dated: R6 from 2024-06-01. From 2026-06-01 (R8) the listed rows are left to `items` with
+//! `REHAB_R8_NOT_CODED`: the R8 text differs (R8告示 H000注2 早期リハビリテーション加算 1単位につき60点 with
+//! 入院 conditions, H001注7 rewritten; `shared/reference/text/r8/ika-kokuji.txt` 第7部) and is not coded.
+//!
 //! Day numbers: the 起算日 is day 1 (「…から30日を限度」 — 起算日を含む, **M**: the 告示 says 「から」, the
 //! 疑義解釈 count the 起算日 as day 1); 「150日を超えて」 = day 151 on; 「発症後六十日以内」 = day ≤ 60 (M).
 //!
@@ -56,6 +60,12 @@ use rust_decimal::prelude::ToPrimitive;
 
 /// The first day of the R6 rules coded here.
 pub const R6_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2024, 6, 1) {
+    Some(d) => d,
+    None => panic!(),
+};
+/// The R8 revision: its text differs (see the module doc); from this day the family's listed rows
+/// are left to `items` (priced as listed) with an info diagnostic.
+pub const R8_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2026, 6, 1) {
     Some(d) => d,
     None => panic!(),
 };
@@ -199,7 +209,8 @@ pub fn take_listed(ctx: &Ctx<'_>, vs: &mut VisitState<'_>) -> Vec<usize> {
         }
         if let AnyVersion::S(s) = it.v {
             if is_base(&s.row) || s.row.code.0 == SOUKI || s.row.code.0 == SHOKI {
-                vs.consumed[it.idx] = true;
+                // R8: collected (for the diagnostic) but left to `items`.
+                vs.consumed[it.idx] = vs.date < R8_FROM;
                 out.push(it.idx);
             }
         }
@@ -267,6 +278,15 @@ fn mokuhyo_within_3m(ctx: &Ctx<'_>, led: &Ledger<'_>, d: NaiveDate) -> bool {
 /// The rehab stage of one visit (before `items::stage`; `listed` from [`take_listed`]).
 pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>, listed: &[usize]) {
     if listed.is_empty() {
+        return;
+    }
+    if vs.date >= R8_FROM {
+        led.diag(
+            Level::Info,
+            "REHAB_R8_NOT_CODED",
+            "疾患別リハ (R8告示 H000–H003: 早期加算 60点, 注7 rewritten): the R8 rules are not coded yet; the listed rows are priced as listed",
+            vs.path(),
+        );
         return;
     }
     let d = vs.date;

@@ -15,6 +15,10 @@
 //!   臨時の投薬等 and 3種類の抗うつ薬/抗精神病薬 やむを得ず); 注5 → 180050230 (要件減算・注２除く, 28点);
 //!   注6 another 精神科専門療法 on the same day → included in it (removed).
 //!
+//! Dated: R6 from 2024-06-01. From 2026-06-01 (R8) the listed rows are left to `items` with
+//! `SEISHIN_R8_NOT_CODED`: R8告示 I002 1ロ/2ロ add (2) 精神保健指定医による30分以上60分未満 on the 初診日
+//! (`shared/reference/text/r8/ika-kokuji.txt` 第8部 I002), a time class not coded here.
+//!
 //! The 向精神薬 classes are a claim fact: the 医薬品マスター carries no class column (y cols 14 麻薬等 and
 //! the 薬価基準コード's 薬効分類 117 「精神神経用剤」 do not separate 抗うつ薬 from 抗精神病薬).
 //!
@@ -38,6 +42,12 @@ use masters::{AnyVersion, Procedure, Version};
 
 /// The first day of the R6 rules coded here.
 pub const R6_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2024, 6, 1) {
+    Some(d) => d,
+    None => panic!(),
+};
+/// The R8 revision: its text differs (see the module doc); from this day the family's listed rows
+/// are left to `items` (priced as listed) with an info diagnostic.
+pub const R8_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2026, 6, 1) {
     Some(d) => d,
     None => panic!(),
 };
@@ -155,7 +165,8 @@ pub fn take_listed(ctx: &Ctx<'_>, vs: &mut VisitState<'_>) -> Vec<usize> {
         }
         if let AnyVersion::S(s) = it.v {
             if is_i002(&s.row) || is_i002_2(&s.row) {
-                vs.consumed[it.idx] = true;
+                // R8: collected (for the diagnostic) but left to `items`.
+                vs.consumed[it.idx] = vs.date < R8_FROM;
                 out.push(it.idx);
             }
         }
@@ -207,6 +218,15 @@ fn tazai(ctx: &Ctx<'_>, led: &mut Ledger<'_>, vs: &VisitState<'_>) -> Option<boo
 /// The seishin stage of one visit (before `items::stage`).
 pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>, listed: &[usize]) {
     if listed.is_empty() {
+        return;
+    }
+    if vs.date >= R8_FROM {
+        led.diag(
+            Level::Info,
+            "SEISHIN_R8_NOT_CODED",
+            "通院・在宅精神療法 (R8告示 I002 1ロ(2) 30分以上60分未満 added): the R8 rules are not coded yet; the listed rows are priced as listed",
+            vs.path(),
+        );
         return;
     }
     let d = vs.date;
