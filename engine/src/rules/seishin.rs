@@ -93,6 +93,11 @@ fn is_i002_2(p: &Procedure) -> bool {
     p.tbl_alpha == 'I' && p.tbl_kubun == 2 && p.tbl_eda == 2 && matches!(p.tbl_kouban, 0 | 3)
 }
 
+/// Any row of I002-2 (the 指導料 and its own 加算, 枝番 02): not "another 精神科専門療法" (注6).
+fn in_i002_2(p: &Procedure) -> bool {
+    p.tbl_alpha == 'I' && p.tbl_kubun == 2 && p.tbl_eda == 2
+}
+
 /// The shape of a 通院/在宅精神療法 row that the time rule may re-choose, from its name.
 pub fn shape(name: &str) -> Option<Shape> {
     let place = if name.starts_with("通院精神療法") {
@@ -391,13 +396,13 @@ fn i002_2<'c>(
     let v = &ctx.claim.visits[i];
     // 注6: another 精神科専門療法 on the same day.
     let other_listed = ctx.items[i].iter().find_map(|it| match it.v {
-        AnyVersion::S(r) if it.idx != j && r.row.tbl_alpha == 'I' && !is_i002_2(&r.row) => Some(r.row.code),
+        AnyVersion::S(r) if it.idx != j && r.row.tbl_alpha == 'I' && !in_i002_2(&r.row) => Some(r.row.code),
         _ => None,
     });
     let other_billed = led
         .lines
         .iter()
-        .find(|l| l.date == d && l.procedure().is_some_and(|p| p.tbl_alpha == 'I' && !is_i002_2(p)))
+        .find(|l| l.date == d && l.procedure().is_some_and(|p| p.tbl_alpha == 'I' && !in_i002_2(p)))
         .map(|l| l.code);
     if let Some(c) = other_billed.or(other_listed) {
         led.remove_s(
