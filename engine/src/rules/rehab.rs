@@ -312,6 +312,19 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             continue;
         }
         let units = units_of(item);
+        if item.quantity.is_some_and(|q| !q.fract().is_zero())
+            || (item.quantity.is_some() && item.count.is_some_and(|c| c > 1))
+        {
+            led.diag(
+                Level::Warning,
+                "REHAB_UNITS",
+                format!(
+                    "{} {}: units are the whole part of quantity ({}); count {:?} is not multiplied in",
+                    listed_row.row.code, listed_row.row.name, units, item.count
+                ),
+                vs.item_path(j),
+            );
+        }
         let k = Kind::of(&listed_row.row).expect("base rows have a kind");
         if units == 0 {
             led.diag(
