@@ -124,6 +124,65 @@ pub struct Patient {
     /// are kept unchecked; `Some(false)` removes a listed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokutei_shikkan: Option<bool>,
+    /// *Addition (rehab).* 疾患別リハビリテーション episodes: the 区分 and its 起算日 (発症日等, R6通知
+    /// 第7部 通則9). Without an episode for a listed 区分 the day-based rules (標準的算定日数, 早期/初期加算,
+    /// 100分の90, 9単位) are not applied and `REHAB_START_MISSING` says so ([`crate::rules::rehab`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rehab: Vec<RehabEpisode>,
+    /// *Addition (rehab).* 要介護被保険者等 (R6告示 H001注5–注7, H001-2, H002). `None` = not stated:
+    /// assumed not (a `REHAB_KAIGO_ASSUMED` info says so when it would matter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kaigo: Option<bool>,
+    /// *Addition (seishin).* The date of the patient's last discharge (退院日) from a hospital stay:
+    /// 通院・在宅精神療法 allows 週2回 within 4 weeks after it (R6告示 I002注1). `None` = 週1回.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "strict::opt_date"
+    )]
+    pub discharged: Option<NaiveDate>,
+}
+
+/// The 疾患別リハビリテーション 区分 of an episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum RehabKind {
+    /// 心大血管疾患
+    #[serde(rename = "H000")]
+    H000,
+    /// 脳血管疾患等
+    #[serde(rename = "H001")]
+    H001,
+    /// 廃用症候群
+    #[serde(rename = "H001-2")]
+    H001_2,
+    /// 運動器
+    #[serde(rename = "H002")]
+    H002,
+    /// 呼吸器
+    #[serde(rename = "H003")]
+    H003,
+}
+
+/// A 疾患別リハビリテーション episode (`patient.rehab[]`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RehabEpisode {
+    /// The 区分: `"H000"`, `"H001"`, `"H001-2"`, `"H002"` or `"H003"`.
+    #[serde(deserialize_with = "strict::name")]
+    pub kind: RehabKind,
+    /// 起算日: 発症、手術若しくは急性増悪又は最初に診断された日 (H001/H002), 廃用症候群の診断又は急性増悪
+    /// (H001-2), 治療開始日 (H000/H003) — as written in the receipt's 摘要 (R6通知 第7部 通則9).
+    #[serde(deserialize_with = "strict::date")]
+    pub start: NaiveDate,
+    /// 入院中の患者以外 eligible for 早期リハビリテーション加算 / 初期加算 (H001注2/注3: 脳卒中, H002注2/注3:
+    /// 大腿骨頸部骨折, discharged from this or another facility with 地域連携診療計画加算). `None` = not
+    /// stated: not derived (`REHAB_EARLY_UNKNOWN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early: Option<bool>,
+    /// 算定日数の上限の除外対象患者 (特掲診療料の施設基準等 別表第九の八, 第九の九): beyond the
+    /// 標準的算定日数 as within it. Default `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exempt: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -204,6 +263,34 @@ pub struct Visit {
     /// This visit is 特定疾病療養; default `true` when `insurance.tokutei_shippei` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokutei: Option<bool>,
+    /// *Addition (seishin).* Kinds of 向精神薬 in one prescription of this visit (R6告示 I002注6,
+    /// I002-2注2/注5). `None` = not stated: the 多剤 rules are not applied (`SEISHIN_DRUGS_UNKNOWN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psychotropics: Option<Psychotropics>,
+}
+
+/// The 向精神薬 of one prescription (`visits[].psychotropics`): the number of kinds per class, as the
+/// 通知 counts them (R6通知 I002-2, F100(3)); the master's 薬効分類 cannot tell the classes apart.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Psychotropics {
+    #[serde(default)]
+    pub anxiolytics: u32,
+    #[serde(default)]
+    pub hypnotics: u32,
+    #[serde(default)]
+    pub antidepressants: u32,
+    #[serde(default)]
+    pub antipsychotics: u32,
+    /// 臨時の投薬等 (I002-2注2 excludes them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub temporary: bool,
+    /// 3種類の抗うつ薬又は抗精神病薬を患者の病状等によりやむを得ず投与 (I002-2注2 excludes them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unavoidable: bool,
+    /// The facility meets the 別に厚生労働大臣が定める要件 of I002注6 / I002-2注5. `None` = not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirements_met: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -247,6 +334,10 @@ pub struct Item {
     /// (R6告示 F100 2, F200注3, F400 2: 「臨時の投薬であって、投薬期間が２週間以内のもの」を除く).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub temporary: bool,
+    /// *Addition (seishin).* Minutes the 精神療法 took (診療に要した時間; R6告示 I002 1/2, 注2). `None` = not
+    /// stated: the listed row is kept as listed (`SEISHIN_MINUTES_MISSING`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
 }
 
 /// Parses a claim from JSON, naming the JSON path of the first problem. A leading UTF-8 BOM is

@@ -254,6 +254,7 @@ impl Generator {
                     specimen: None,
                     generic_name: None,
                     temporary: false,
+                    minutes: None,
                 });
             }
         }
@@ -293,6 +294,7 @@ impl Generator {
                         specimen: None,
                         generic_name: None,
                         temporary: false,
+                        minutes: None,
                     });
                 }
             }
@@ -322,6 +324,9 @@ impl Generator {
             birth_date: birth,
             sex: Some(if r.chance(50) { Sex::Female } else { Sex::Male }),
             tokutei_shikkan: None,
+            rehab: Vec::new(),
+            kaigo: None,
+            discharged: None,
         };
         let n_visits = *r.pick(&[1u32, 1, 1, 2, 2, 3]);
         let mut days: BTreeSet<u32> = BTreeSet::new();
@@ -363,6 +368,7 @@ impl Generator {
                 items,
                 aid: None,
                 tokutei: None,
+                psychotropics: None,
             });
         }
         Claim {

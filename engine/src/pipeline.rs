@@ -11,7 +11,8 @@
 //!    **物価対応料** ([`rules::bukka`], 2026-06 →) → **ベースアップ評価料（Ⅰ）** ([`rules::baseup`]) → **（Ⅱ）** ([`rules::baseup2`]) —
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
-//!    **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
+//!    (the listed 疾患別リハ ([`rules::rehab`]) and 精神療法 ([`rules::seishin`]) rows are taken and billed
+//!    before `items`) → **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
 //! 3. month level: **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
 //! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数);
 //! 5. the **revision boundary** ([`rules::revision`]);
@@ -21,7 +22,8 @@ use crate::context::{Billed, Ctx, VisitState};
 use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
 use crate::rules::{
-    self, baseup, baseup2, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku,
+    self, baseup, baseup2, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, rehab, seishin,
+    touyaku,
 };
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
@@ -133,6 +135,10 @@ fn visit<'c>(
     let bukka_listed = bukka::take_listed(ctx, &mut vs);
     let baseup_listed = baseup::take_listed(ctx, &mut vs);
     let baseup2_listed = baseup2::take_listed(ctx, &mut vs);
+    let rehab_listed = rehab::take_listed(ctx, &mut vs);
+    rehab::stage(ctx, led, &mut vs, &rehab_listed);
+    let seishin_listed = seishin::take_listed(ctx, &mut vs);
+    seishin::stage(ctx, led, &mut vs, &seishin_listed);
     let listed = items::stage(ctx, led, &mut vs);
     bukka::stage(ctx, led, &mut vs, &bukka_listed);
     baseup::stage(ctx, led, &mut vs, &baseup_listed);

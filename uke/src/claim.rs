@@ -460,6 +460,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
                     specimen: None,
                     generic_name: None,
                     temporary: false,
+                    minutes: None,
                 });
                 v.origins.push(ItemOrigin {
                     unit: ui,
@@ -557,6 +558,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             items: v.items,
             aid: None,
             tokutei: None,
+            psychotropics: None,
         });
         origins.push(v.origins);
     }
@@ -589,6 +591,9 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             birth_date,
             sex,
             tokutei_shikkan: None,
+            rehab: Vec::new(),
+            kaigo: None,
+            discharged: None,
         },
         history: Vec::new(),
         visits: claim_visits,

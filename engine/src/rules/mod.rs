@@ -21,6 +21,8 @@
 //! | [`bukka`] | 外来・在宅物価対応料 (R8 O100 1, 2026-06 →; 100分の200 from 2027-06) |
 //! | [`baseup`] | 外来・在宅ベースアップ評価料（Ⅰ） (R6 O100 2024-06 →, R8 O001 2026-06 →; 100分の200 from 2027-06) |
 //! | [`baseup2`] | 外来・在宅ベースアップ評価料（Ⅱ） (R6 O101, R8 O002): the tier by its 届出, イ/ロ by the visit's (Ⅰ) line |
+//! | [`rehab`] | 疾患別リハビリテーション料 H000–H003: 届出 tier, units, 1日6/9単位, 標準的算定日数 and 月13単位, 100分の90, 早期/初期加算 |
+//! | [`seishin`] | 精神科専門療法 I002 通院・在宅精神療法 (time rows, 初診日, 週1/2回, 多剤 100分の50), I002-2 精神科継続外来支援・指導料 |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 
 pub mod baseup;
@@ -39,8 +41,10 @@ pub mod kihon;
 pub mod limits;
 pub mod monthly;
 pub mod paired;
+pub mod rehab;
 pub mod revision;
 pub mod sections;
+pub mod seishin;
 pub mod shochi;
 pub mod tensuhyo_check;
 pub mod touyaku;
@@ -286,4 +290,18 @@ catalogue! {
     BASEUP1_200 = "baseup-1-200", "rules/baseup.rs", "R8告示 O001注6 (令和9年6月以降 100分の200)", "D:the points of the O001 row, s col 129, 施設基準 4307; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
     BASEUP2 = "baseup-2", "rules/baseup2.rs", "R6告示 O101 / R8告示 O002 外来・在宅ベースアップ評価料（Ⅱ）; R6通知 O101(2)(3)", "D:the tier's row by its 施設基準 (cols 72–81, 4308… per tier), s col 130 (イ 1 / ロ 2) against the (Ⅰ) line's col 129, 項番 = tier, points, the 05 row when present; C:R8 tiers 13–24 from 2027-06 (O002注4), 1日につき1回 (通知) without a 05 row, the latest 届出 when several tiers are held (M)";
     TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
+    // --- rehab ---
+    REHAB = "rehab", "rules/rehab.rs", "R6告示 H000–H003 疾患別リハビリテーション料 (1単位); R6通知 第7部 通則5", "D:points, きざみ値 (1–9 units) and 施設基準コード (s cols 12, 30–35, 72–81) of the listed row; C:units = quantity (else count) and the tier swap to the 届出 held are 告示 text (「当該基準に係る区分に従って」)";
+    REHAB_STANDARD = "rehab-standard", "rules/rehab.rs", "R6告示 H000–H003 注1 (届出 施設基準)", "D:施設基準コード (s cols 72–81) of the tiers of the 区分";
+    REHAB_DAY = "rehab-day", "rules/rehab.rs", "R6告示 第7部 通則4 (1日6単位, 別表第九の三 9単位)", "C:the limit is over every 疾患別リハ row of the day (the 05 row of each code counts only itself and carries 特例条件), and 9単位 for 脳血管疾患等 within 60 days of 発症 is 施設基準等 別表第九の三 text";
+    REHAB_DAYS = "rehab-days", "rules/rehab.rs", "R6告示 H001/H001-2/H002 注5/注6 (標準的算定日数 after which a 要介護被保険者等 入院外 patient has no row)", "C:標準的算定日数 (150/180/120/150/90) and the 要介護 rule are 告示 text, the 起算日 a claim fact (patient.rehab)";
+    REHAB_MONTH13 = "rehab-month13", "rules/rehab.rs", "R6告示 H000–H003 注5 (1月13単位); R6通知 H000(13)", "C:13 units a month after the 標準的算定日数 is 告示 text, no master row carries it";
+    REHAB_REDUCED = "rehab-reduced", "rules/rehab.rs", "R6告示 H001/H001-2/H002 注7 (100分の90)", "D:the （リ減） rows by 基本名称 (s col 113); C:the 60/40/50日 and 目標設定等支援・管理料 conditions are 告示 text";
+    REHAB_SOUKI = "rehab-souki", "rules/rehab.rs", "R6告示 H001注2 / H002注2 早期リハビリテーション加算", "D:the row 180030770 (points); C:30日 from the 起算日 and the 入院外 condition are 告示 text";
+    REHAB_SHOKI = "rehab-shoki", "rules/rehab.rs", "R6告示 H001注3 / H002注3 初期加算", "D:the row 180033870, its 施設基準 3067 (s col 72); C:14日 from the 起算日 and the 入院外 condition are 告示 text";
+    // --- seishin ---
+    SEISHIN_I002 = "seishin-I002", "rules/seishin.rs", "R6告示 I002 通院・在宅精神療法 1/2 (時間, 初診日), 注2", "D:points of the I002 rows, found by 区分 and name (s cols 5, 85, 92–94); C:the time classes (5分, 30分, 60分, 初診日 30分) are 告示 text";
+    SEISHIN_WEEK = "seishin-week", "rules/seishin.rs", "R6告示 I002注1 (1と2を合わせて週1回, 退院後4週間以内 週2回)", "C:the limit over the whole I002 family (the 05 row of each code counts only itself, with 特例条件)";
+    SEISHIN_TAZAI = "seishin-tazai", "rules/seishin.rs", "R6告示 I002注6 / I002-2注2/注5 (向精神薬 多剤)", "D:the 要件減算 rows (s col 5 「要件減算」); C:3種類以上 and the exceptions are 告示 text, the kinds a claim fact (visits[].psychotropics)";
+    SEISHIN_I002_2 = "seishin-I002-2", "rules/seishin.rs", "R6告示 I002-2 精神科継続外来支援・指導料 注1/注6", "D:the row's points and its 05 row (日 1); C:注6 (included in another 精神科専門療法 the same day) is 告示 text";
 }
