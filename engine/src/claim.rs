@@ -124,6 +124,33 @@ pub struct Patient {
     /// are kept unchecked; `Some(false)` removes a listed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokutei_shikkan: Option<bool>,
+    /// 在宅医療 facts of the patient (R6告示 C001, C002, C002-2; rules/zaitaku). *Addition*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<PatientHome>,
+}
+
+/// 在宅医療 facts of the patient that no listed code carries (rules/zaitaku). Every field is
+/// optional; when a rule needs one that is absent, it says what it assumed (`ZAITAKU_ASSUMED`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientHome {
+    /// 単一建物診療患者の人数 (R6告示 C002注1): the patients of the facility's 訪問診療 and 医学管理
+    /// living in the patient's building (1 = the patient alone). Assumed 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_building_patients: Option<u32>,
+    /// The patient lives in a 施設 (特別養護老人ホーム, 有料老人ホーム等: 施設入居時等医学総合管理料,
+    /// R6告示 C002-2) rather than at home (在宅時医学総合管理料, C002). When absent, the listed code's
+    /// 枝番 decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<bool>,
+    /// 別に厚生労働大臣が定める状態の患者 (R6告示 C002 1イ(1) etc.; 特掲診療料の施設基準等 別表第八の二).
+    /// Assumed `false` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severe: Option<bool>,
+    /// 別に厚生労働大臣が定める疾病等の患者 (R6告示 C001注1: no 週3回 limit; 特掲診療料の施設基準等
+    /// 別表第七 / 第八). Assumed `false` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specified_disease: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -204,6 +231,29 @@ pub struct Visit {
     /// This visit is 特定疾病療養; default `true` when `insurance.tokutei_shippei` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokutei: Option<bool>,
+    /// 在宅医療 facts of this visit (往診 / 訪問診療; rules/zaitaku). *Addition*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<VisitHome>,
+}
+
+/// 在宅医療 facts of one 往診 / 訪問診療 (rules/zaitaku). Every field is optional; when a rule needs
+/// one that is absent, it says what it assumed.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitHome {
+    /// 患家における診療時間 in minutes (R6告示 C000注2, C001注5: over 1 hour, 100点 per 30分又は
+    /// その端数). Absent: assumed not over one hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    /// The patients of the same building seen by the facility's 訪問診療 on that day, this patient
+    /// included (R6告示 C001注1: 2 or more = 同一建物居住者). Assumed 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_building_patients: Option<u32>,
+    /// The patient is one of the 別に厚生労働大臣が定める患者 of R6告示 C000注1 (訪問診療 by this or a
+    /// 連携 facility, 継続的な外来, 介護保険施設等 of a 協力医療機関): 注1 イ–ハ apply; `false` = 注1 ニ.
+    /// Assumed `true` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defined_patient: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

@@ -322,6 +322,7 @@ impl Generator {
             birth_date: birth,
             sex: Some(if r.chance(50) { Sex::Female } else { Sex::Male }),
             tokutei_shikkan: None,
+            home: None,
         };
         let n_visits = *r.pick(&[1u32, 1, 1, 2, 2, 3]);
         let mut days: BTreeSet<u32> = BTreeSet::new();
@@ -363,6 +364,7 @@ impl Generator {
                 items,
                 aid: None,
                 tokutei: None,
+                home: None,
             });
         }
         Claim {

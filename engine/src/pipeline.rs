@@ -12,7 +12,10 @@
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
 //!    **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
-//! 3. month level: **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
+//!    the **在宅医療** stage ([`rules::zaitaku`]: 往診料, 訪問診療料, 在総管 taken) runs before the
+//!    listed items (after 外来管理加算);
+//! 3. month level: **在宅** ([`rules::zaitaku::month_stage`]: 在総管, 主たる指導管理, 材料加算) →
+//!    **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
 //! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数);
 //! 5. the **revision boundary** ([`rules::revision`]);
 //! 6. the result ([`Ledger::into_outcome`]): checked sums, provenance, JSON paths.
@@ -20,7 +23,7 @@
 use crate::context::{Billed, Ctx, VisitState};
 use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
-use crate::rules::{self, baseup, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku};
+use crate::rules::{self, baseup, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku, zaitaku};
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
 use masters::Code;
@@ -91,6 +94,7 @@ pub(crate) fn run(
         }
         start += len;
     }
+    zaitaku::month_stage(&ctx, &mut led);
     kensa::ladders::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
@@ -128,6 +132,7 @@ fn visit<'c>(
     iryo_dx::stage(ctx, led, &mut vs);
     chu_kasan::reconcile_stage(ctx, led, &mut vs);
     gairai_kanri::stage(ctx, led, &mut vs, same_day);
+    zaitaku::stage(ctx, led, &mut vs);
     let bukka_listed = bukka::take_listed(ctx, &mut vs);
     let baseup_listed = baseup::take_listed(ctx, &mut vs);
     let listed = items::stage(ctx, led, &mut vs);

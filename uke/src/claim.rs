@@ -557,6 +557,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             items: v.items,
             aid: None,
             tokutei: None,
+            home: None,
         });
         origins.push(v.origins);
     }
@@ -589,6 +590,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             birth_date,
             sex,
             tokutei_shikkan: None,
+            home: None,
         },
         history: Vec::new(),
         visits: claim_visits,
