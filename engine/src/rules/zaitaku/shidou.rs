@@ -19,7 +19,7 @@
 //!   the 通知 does not define 主たる; the common practice bills the higher one). The 通則3 exceptions
 //!   (紹介月, 在宅療養後方支援病院) are not coded: they need facts the claim does not carry (**L**).
 //! - R6告示 第2款 通則1 「第１款各区分に掲げる在宅療養指導管理料のいずれかの所定点数を算定する場合
-//!   に、特に規定する場合を除き、月１回に限り算定する」 (p.157; H).
+//!   に、特に規定する場合を除き、月１回に限り算定する」 (p.156; H).
 //! - C100 退院前在宅療養指導管理料 (入院中) is left out of the grouping.
 //!
 //! ## 使うマスタ項目
@@ -33,7 +33,7 @@ use masters::Procedure;
 
 const SOURCE: &str = "R6告示 第2部第2節第1款 通則2: ２以上の指導管理 → 主たる指導管理の所定点数のみ (PDF 001218731 p.152; 主たる = highest points, M)";
 const SOURCE_ZAIRYO: &str =
-    "R6告示 第2部第2節第2款 通則1: 材料加算は第１款の在宅療養指導管理料を算定する場合に算定 (PDF 001218731 p.157)";
+    "R6告示 第2部第2節第2款 通則1: 材料加算は第１款の在宅療養指導管理料を算定する場合に算定 (PDF 001218731 p.156)";
 
 /// A 指導管理料 line (or its 注加算): its 指導管理 group (区分番号, 枝番) and whether it is the main row.
 fn shidou_group(p: &Procedure) -> Option<((u16, u8), bool)> {
