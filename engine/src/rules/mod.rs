@@ -292,7 +292,7 @@ catalogue! {
     C001 = "C001", "rules/zaitaku/", "R6告示 C001 在宅患者訪問診療料（Ⅰ） 1/2 イ・ロ, C001-2 （Ⅱ）", "D:points, 区分・枝番・項番 and name of the C001 rows; C:同一建物居住者 (2 or more patients of the building that day) is 告示 text, the count is a claim fact";
     C001_WEEK3 = "C001-week3", "rules/zaitaku/", "R6告示 C001注1 / C001-2注2 週3回 (別に厚生労働大臣が定める疾病等の患者を除く)", "D:the 05 rows (週 3, 特例条件 1) name the limit; C:イ and ロ counted together and the 疾病等 exception are 告示 text (the 05 row's 特例条件 cannot be evaluated from the table)";
     C001_NYUYOJI = "C001-nyuyoji", "rules/zaitaku/", "R6告示 C001注4 / C001-2注6 乳幼児加算", "D:年齢加算 (s cols 100–111) of the billed 訪問診療 row";
-    C002 = "C002", "rules/zaitaku/", "R6告示 C002 在宅時医学総合管理料 / C002-2 施設入居時等医学総合管理料 (月１回)", "D:施設基準コード (cols 72–81), 区分・枝番・項番 and names of the C002 rows, points; C:the choice by tier, 月２回以上/月１回 (訪問診療 lines of the month) and 単一建物診療患者 is 告示 text read against the rows' names; 月１回 over every row is 告示 text";
+    C002 = "C002", "rules/zaitaku/", "R6告示 C002 在宅時医学総合管理料 / C002-2 施設入居時等医学総合管理料 (月１回)", "D:施設基準コード (cols 72–81), 区分・枝番・項番 and names of the C002 rows, points; C:the choice by tier, 月２回以上/月１回 (訪問診療 lines of the month) and 単一建物診療患者 is 告示 text read against the rows' names, and 月１回 over every row is 告示 text";
     C_SHIDOU_SHUTARU = "C-shidou-shutaru", "rules/zaitaku/", "R6告示 第2部第2節第1款 通則2 主たる指導管理", "D:区分・枝番 (cols 92–93), 告示等識別区分 (col 68), points; C:two or more 指導管理 in a month → only the highest (主たる: M) is 告示 text";
     C_ZAIRYO = "C-zairyo", "rules/zaitaku/", "R6告示 第2部第2節第2款 通則1 材料加算", "D:区分 C150–C175 (col 92); C:a 材料加算 only with a 指導管理料 in the month is 告示 text (its 月1回 / ３月に３回 are the 05 rows)";
 }
