@@ -31,7 +31,8 @@ use masters::{Procedure, Version};
 
 const SOURCE: &str = "R6告示 C001 在宅患者訪問診療料（Ⅰ） 1/2 イ・ロ, 注1 同一建物居住者 (PDF 001218731 p.129)";
 const SOURCE2: &str = "R6告示 C001-2 在宅患者訪問診療料（Ⅱ） (PDF 001218731 p.131)";
-const SOURCE_WEEK: &str = "R6告示 C001注1 / C001-2注2: 当該患者１人につき週３回に限り (別に厚生労働大臣が定める疾病等の患者を除く)";
+const SOURCE_WEEK: &str =
+    "R6告示 C001注1 / C001-2注2: 当該患者１人につき週３回に限り (別に厚生労働大臣が定める疾病等の患者を除く)";
 const SOURCE_AGE: &str = "R6告示 C001注4 / C001-2注6 乳幼児加算 400点; 年齢加算 (cols 100–111)";
 
 /// A main row of C001 1/2 (枝番 0, 項番 1/2 or 8 逓減) or C001-2 (枝番 2, 項番 0/3).
@@ -109,7 +110,8 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                     assumed(
                         led,
                         format!("visits[{i}].home.same_building_patients"),
-                        "訪問診療: visits[].home.same_building_patients not given: assumed 1 (同一建物居住者以外)".into(),
+                        "訪問診療: visits[].home.same_building_patients not given: assumed 1 (同一建物居住者以外)"
+                            .into(),
                     );
                     1
                 }
@@ -126,21 +128,32 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             };
             why = format!(
                 "{n} patient(s) of the building seen that day: {}",
-                if same { "ロ 同一建物居住者" } else { "イ 同一建物居住者以外" }
+                if same {
+                    "ロ 同一建物居住者"
+                } else {
+                    "イ 同一建物居住者以外"
+                }
             );
             if !want(p) {
                 if let Some(r) = find_row(ctx, d, 1, Some(0), Some(p.tbl_kouban), want) {
                     led.diag(
                         Level::Info,
                         "ZAITAKU_VARIANT",
-                        format!("{} {} listed; {why}: billed as {} {}", p.code, p.name, r.row.code, r.row.name),
+                        format!(
+                            "{} {} listed; {why}: billed as {} {}",
+                            p.code, p.name, r.row.code, r.row.name
+                        ),
                         vs.item_path(j),
                     );
                     row = r;
                 }
             }
         }
-        let (source, rule) = if p.tbl_eda == 2 { (SOURCE2, id::C001) } else { (SOURCE, id::C001) };
+        let (source, rule) = if p.tbl_eda == 2 {
+            (SOURCE2, id::C001)
+        } else {
+            (SOURCE, id::C001)
+        };
         // --- 週3回 -------------------------------------------------------------------------
         if let Some(fam) = week_family(&row.row) {
             let exempt = ctx.claim.patient.home.as_ref().and_then(|h| h.specified_disease);
@@ -168,10 +181,21 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                     );
                     // its listed 乳幼児加算 / 患家診療時間加算 go with it
                     let ages: Vec<masters::Code> = row.row.age_kasan.iter().map(|a| a.code).collect();
-                    let goes_with = |q: &Procedure| ages.contains(&q.code) || q.name.contains("患家診療時間加算（在宅患者訪問診療料");
+                    let goes_with = |q: &Procedure| {
+                        ages.contains(&q.code) || q.name.contains("患家診療時間加算（在宅患者訪問診療料")
+                    };
                     for (k, r) in listed(ctx, vs, goes_with) {
                         vs.consumed[k] = true;
-                        led.remove_s(d, r, 1, Origin::Input, id::C001_WEEK3, SOURCE_WEEK, format!("加算 of {} (removed: 週3回)", row.row.code), Some(vs.at(k)));
+                        led.remove_s(
+                            d,
+                            r,
+                            1,
+                            Origin::Input,
+                            id::C001_WEEK3,
+                            SOURCE_WEEK,
+                            format!("加算 of {} (removed: 週3回)", row.row.code),
+                            Some(vs.at(k)),
+                        );
                     }
                     continue;
                 }
@@ -179,18 +203,34 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         }
         let detail = led.detail(|| {
             if why.is_empty() {
-                format!("{} {}: priced from the master row valid on {d}", row.row.code, row.row.name)
+                format!(
+                    "{} {}: priced from the master row valid on {d}",
+                    row.row.code, row.row.name
+                )
             } else {
                 format!("{why}; priced from the master row valid on {d}")
             }
         });
-        led.bill_s(d, i, row, item.count.unwrap_or(1), Origin::Input, rule, source, detail, at, item.rp.as_deref());
+        led.bill_s(
+            d,
+            i,
+            row,
+            item.count.unwrap_or(1),
+            Origin::Input,
+            rule,
+            source,
+            detail,
+            at,
+            item.rp.as_deref(),
+        );
         // --- 乳幼児加算 (年齢加算 columns of the billed row) -------------------------------
         for ak in &row.row.age_kasan {
             if !(ctx.at_least(&ak.lower, d) && ctx.below(&ak.upper, d)) {
                 continue;
             }
-            let Some(add) = ctx.set.s.lookup(ak.code, d) else { continue };
+            let Some(add) = ctx.set.s.lookup(ak.code, d) else {
+                continue;
+            };
             let hit = ctx.items[i]
                 .iter()
                 .find(|it| !vs.consumed[it.idx] && it.code == ak.code)
@@ -199,7 +239,11 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                 vs.consumed[k] = true;
             }
             let detail = led.detail(|| {
-                format!("年齢加算 of {} (cols 100–111): age {} on {d}", row.row.code, ctx.age_years(d))
+                format!(
+                    "年齢加算 of {} (cols 100–111): age {} on {d}",
+                    row.row.code,
+                    ctx.age_years(d)
+                )
             });
             led.bill_s(
                 d,

@@ -78,11 +78,17 @@ pub fn oushin_time(ctx: &Ctx<'_>, vi: usize) -> (Option<u8>, String) {
         };
     }
     if calendar::is_late_night(min) {
-        (Some(4), "22:00–06:00 outside 標榜時間: 深夜往診 (R6通知 C000(6))".into())
+        (
+            Some(4),
+            "22:00–06:00 outside 標榜時間: 深夜往診 (R6通知 C000(6))".into(),
+        )
     } else if holiday {
         (Some(2), "休日 outside 標榜時間: 休日往診 (R6通知 C000(7))".into())
     } else if !(480..1080).contains(&min) {
-        (Some(7), "18:00–08:00 outside 標榜時間: 夜間往診 (R6通知 C000(6))".into())
+        (
+            Some(7),
+            "18:00–08:00 outside 標榜時間: 夜間往診 (R6通知 C000(6))".into(),
+        )
     } else {
         (
             None,
@@ -111,7 +117,12 @@ fn tier_pred(t: Tier, defined: bool) -> impl Fn(&Procedure) -> bool {
 }
 
 fn is_oushin_base(p: &Procedure) -> bool {
-    p.tbl_alpha == 'C' && p.tbl_kubun == 0 && p.tbl_eda == 0 && p.tbl_kouban == 0 && p.kokuji1 == b'1' && &*p.name == "往診料"
+    p.tbl_alpha == 'C'
+        && p.tbl_kubun == 0
+        && p.tbl_eda == 0
+        && p.tbl_kouban == 0
+        && p.kokuji1 == b'1'
+        && &*p.name == "往診料"
 }
 
 /// The 往診料 stage of one visit.
@@ -178,7 +189,10 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                 led.diag(
                     Level::Warning,
                     "ZAITAKU_ROW_MISSING",
-                    format!("往診料 注1: no C000 項番 1 row for 時間加算区分 {tk:?} and {} on {d}", t.label()),
+                    format!(
+                        "往診料 注1: no C000 項番 1 row for 時間加算区分 {tk:?} and {} on {d}",
+                        t.label()
+                    ),
                     vs.path(),
                 );
             }
@@ -186,19 +200,37 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         }
     };
     if let Some(row) = derived {
-        let hit = listed_chu1.iter().find(|(_, r)| r.row.code == row.row.code).map(|(j, _)| *j);
+        let hit = listed_chu1
+            .iter()
+            .find(|(_, r)| r.row.code == row.row.code)
+            .map(|(j, _)| *j);
         let detail = led.detail(|| {
             format!(
                 "{why_time}; {} ({}); row {} {} (時間加算区分 {})",
                 t.label(),
-                if defined { "定める患者: 注1 イ–ハ" } else { "定める患者以外: 注1 ニ" },
+                if defined {
+                    "定める患者: 注1 イ–ハ"
+                } else {
+                    "定める患者以外: 注1 ニ"
+                },
                 row.row.code,
                 row.row.name,
                 row.row.time_kasan
             )
         });
         let origin = if hit.is_some() { Origin::Input } else { Origin::Derived };
-        led.bill_s(d, i, row, 1, origin, id::C000_KASAN, SOURCE_CHU1, detail, hit.map(|j| vs.at(j)), None);
+        led.bill_s(
+            d,
+            i,
+            row,
+            1,
+            origin,
+            id::C000_KASAN,
+            SOURCE_CHU1,
+            detail,
+            hit.map(|j| vs.at(j)),
+            None,
+        );
     }
     for (j, r) in &listed_chu1 {
         if derived.is_some_and(|x| x.row.code == r.row.code) {
@@ -208,7 +240,16 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             Some(x) => format!("the visit gives {} {} instead ({why_time})", x.row.code, x.row.name),
             None => format!("no 注1 加算 on this 往診: {why_not}"),
         };
-        led.remove_s(d, r, 1, Origin::Input, id::C000_KASAN, SOURCE_CHU1, why, Some(vs.at(*j)));
+        led.remove_s(
+            d,
+            r,
+            1,
+            Origin::Input,
+            id::C000_KASAN,
+            SOURCE_CHU1,
+            why,
+            Some(vs.at(*j)),
+        );
     }
     // --- 注2 -------------------------------------------------------------------------------
     kanka_jikan(ctx, led, vs, 0, 2, "往診料");
@@ -216,7 +257,14 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
 
 /// 患家診療時間加算 of 往診料 (C000注2: 項番 2) or 訪問診療料 (C001注5: 項番 4): from
 /// `visits[].home.minutes` or the listed row's quantity.
-pub fn kanka_jikan<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>, kubun: u16, kouban: u16, of: &str) {
+pub fn kanka_jikan<'c>(
+    ctx: &'c Ctx<'c>,
+    led: &mut Ledger<'c>,
+    vs: &mut VisitState<'c>,
+    kubun: u16,
+    kouban: u16,
+    of: &str,
+) {
     let (i, d) = (vs.i, vs.date);
     let v = &ctx.claim.visits[i];
     let pred = |p: &Procedure| {
@@ -244,7 +292,9 @@ pub fn kanka_jikan<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitSta
         assumed(
             led,
             format!("visits[{i}].home.minutes"),
-            format!("{of}: visits[].home.minutes not given: 患家診療時間 assumed not over 1 hour (no 患家診療時間加算)"),
+            format!(
+                "{of}: visits[].home.minutes not given: 患家診療時間 assumed not over 1 hour (no 患家診療時間加算)"
+            ),
         );
         for (j, r) in &listed_rows {
             led.remove_s(
@@ -269,7 +319,10 @@ pub fn kanka_jikan<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitSta
             p.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
                 .to_i64()
         });
-    let hit = listed_rows.iter().find(|(_, r)| r.row.code == row.row.code).map(|(j, _)| *j);
+    let hit = listed_rows
+        .iter()
+        .find(|(_, r)| r.row.code == row.row.code)
+        .map(|(j, _)| *j);
     match pts {
         Some(p) if m > Decimal::from(60) => {
             let detail = led.detail(|| {
@@ -299,7 +352,16 @@ pub fn kanka_jikan<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitSta
             });
             for (j, r) in &listed_rows {
                 if Some(*j) != hit {
-                    led.remove_s(d, r, 1, Origin::Input, id::C_KANKA_JIKAN, SOURCE_CHU2, format!("{} is the 加算 of this visit", row.row.code), Some(vs.at(*j)));
+                    led.remove_s(
+                        d,
+                        r,
+                        1,
+                        Origin::Input,
+                        id::C_KANKA_JIKAN,
+                        SOURCE_CHU2,
+                        format!("{} is the 加算 of this visit", row.row.code),
+                        Some(vs.at(*j)),
+                    );
                 }
             }
         }

@@ -65,7 +65,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
             if month_of(l.date) != m {
                 continue;
             }
-            let Some((g, true)) = l.procedure().and_then(shidou_group) else { continue };
+            let Some((g, true)) = l.procedure().and_then(shidou_group) else {
+                continue;
+            };
             let pts = l.points.saturating_mul(i64::from(l.count));
             match groups.iter_mut().find(|(x, _, _)| *x == g) {
                 Some(e) => e.1 = e.1.saturating_add(pts),
@@ -79,15 +81,16 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
                 .map(|g| (g.0, g.1))
                 .unwrap_or(((0, 0), 0));
             let kept_line = groups.iter().find(|g| g.0 == keep.0).map_or(0, |g| g.2);
-            let kept_name = led.lines[kept_line].procedure().map(|p| p.name.to_string()).unwrap_or_default();
+            let kept_name = led.lines[kept_line]
+                .procedure()
+                .map(|p| p.name.to_string())
+                .unwrap_or_default();
             let kept_code = led.lines[kept_line].code;
             let lines = std::mem::take(&mut led.lines);
             let mut kept: Vec<Entry<'c>> = Vec::with_capacity(lines.len());
             for l in lines {
-                let drop = month_of(l.date) == m
-                    && l.procedure()
-                        .and_then(shidou_group)
-                        .is_some_and(|(g, _)| g != keep.0);
+                let drop =
+                    month_of(l.date) == m && l.procedure().and_then(shidou_group).is_some_and(|(g, _)| g != keep.0);
                 if drop {
                     let why = format!(
                         "主たる指導管理 in {}-{:02} is {kept_code} {kept_name} ({} 点): only its 所定点数 is billed",

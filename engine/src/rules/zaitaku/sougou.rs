@@ -13,6 +13,7 @@
 //!   1 → 「月１回」; none → the listed row is removed (注1: 定期的な訪問診療を行っている場合);
 //! - 単一建物診療患者 (`patient.home.single_building_patients`): 1 / 2–9 / 10–19 / 20–49 / 50以上;
 //! - 情報通信機器 rows only when the listed row is one (the claim says so by listing it).
+//!
 //! The 減 rows (注の100分の…) and 注８注１４ rows (helper `teigen`'s) are never chosen here.
 //! The chosen row's 施設基準 (cols 72–81) must be held.
 //!
@@ -127,9 +128,10 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
             }
             let at = Some(crate::ledger::At::item(i, it.idx));
             let m = month_of(d);
-            let in_history = ctx.history.iter().find(|h| {
-                month_of(h.date) == m && ctx.set.s.lookup(h.code, h.date).is_some_and(|v| is_main(&v.row))
-            });
+            let in_history = ctx
+                .history
+                .iter()
+                .find(|h| month_of(h.date) == m && ctx.set.s.lookup(h.code, h.date).is_some_and(|v| is_main(&v.row)));
             if let Some((_, c)) = done.iter().find(|(dm, _)| *dm == m) {
                 let why = format!("{c} is billed in {}-{:02} already: 月１回", m.0, m.1);
                 led.remove_s(d, listed, 1, Origin::Input, id::C002, SOURCE, why, at);
@@ -172,14 +174,20 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
                     "no 訪問診療 (C001 / C001-2) billed in {}-{:02}: 在総管 needs 定期的な訪問診療 (R6告示 C002注1)",
                     m.0, m.1
                 );
-                led.diag(Level::Warning, "ZAITAKU_NO_VISIT", why.clone(), crate::ledger::At::item(i, it.idx).path());
+                led.diag(
+                    Level::Warning,
+                    "ZAITAKU_NO_VISIT",
+                    why.clone(),
+                    crate::ledger::At::item(i, it.idx).path(),
+                );
                 led.remove_s(d, listed, 1, Origin::Input, id::C002, SOURCE, why, at);
                 continue;
             }
             let building = building_suffix(n);
-            let row: Option<&'c Version<Procedure>> = find_row(ctx, d, 2, Some(if facility { 2 } else { 0 }), None, |p| {
-                is_main(p) && fits(p, facility, t, visits, severe, online, building)
-            });
+            let row: Option<&'c Version<Procedure>> =
+                find_row(ctx, d, 2, Some(if facility { 2 } else { 0 }), None, |p| {
+                    is_main(p) && fits(p, facility, t, visits, severe, online, building)
+                });
             let Some(row) = row else {
                 led.diag(
                     Level::Warning,
@@ -217,7 +225,11 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
             let detail = led.detail(|| {
                 format!(
                     "{}; {}; 訪問診療 {visits} in {}-{:02} ({}); 単一建物診療患者 {n}; row {} {}",
-                    if facility { "施設入居者等 (C002-2)" } else { "居宅 (C002)" },
+                    if facility {
+                        "施設入居者等 (C002-2)"
+                    } else {
+                        "居宅 (C002)"
+                    },
                     t.label(),
                     m.0,
                     m.1,
@@ -247,9 +259,25 @@ mod tests {
         p.name = "在医総管（在支診等以外・月１回・２～９人）".into();
         assert!(fits(&p, false, Tier::Other, 1, false, false, building_suffix(5)));
         p.name = "在医総管（在支診等以外・月２回～１０～１９人・注８注１４）".into();
-        assert!(!fits(&p, false, Tier::Other, 2, false, false, "１０～１９人・注８注１４）"));
+        assert!(!fits(
+            &p,
+            false,
+            Tier::Other,
+            2,
+            false,
+            false,
+            "１０～１９人・注８注１４）"
+        ));
         p.name = "施医総管（機能強化在支診等・床有・月２回～１０～１９人減）".into();
-        assert!(!fits(&p, true, Tier::Kyouka { beds: true }, 2, false, false, "１０～１９人減）"));
+        assert!(!fits(
+            &p,
+            true,
+            Tier::Kyouka { beds: true },
+            2,
+            false,
+            false,
+            "１０～１９人減）"
+        ));
         assert_eq!(building_suffix(19), "１０～１９人）");
         assert_eq!(building_suffix(50), "５０人～）");
         // "１人）" does not match "１９人）"
