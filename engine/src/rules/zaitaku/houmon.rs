@@ -87,6 +87,62 @@ fn used_in_week(ctx: &Ctx<'_>, led: &Ledger<'_>, fam: u8, d: NaiveDate) -> u32 {
         .sum()
 }
 
+const SOURCE_BASE: &str = "R6告示 C001注1/注2, C001-2注1: 初診料, 再診料, 外来診療料又は往診料は算定しない; 初診の日を除く (PDF 001218731 p.129–131)";
+
+/// Moves the visit's 初診料 / 再診料 / 外来診療料 lines (with their 注加算: every line of 区分
+/// A000–A002) and 往診料 lines (区分 C000) to `removed`: 「算定しない」 beside a 訪問診療 (the
+/// 通知's 急変 往診 is another visit of the day).
+fn strike_base<'c>(led: &mut Ledger<'c>, by: &Version<Procedure>) {
+    let start = led.visit_start;
+    if !led.lines[start..]
+        .iter()
+        .any(|l| l.procedure().is_some_and(is_excluded))
+    {
+        return;
+    }
+    let tail = led.lines.split_off(start);
+    for l in tail {
+        if l.procedure().is_some_and(is_excluded) {
+            let why = format!("not billed beside {} {} (算定しない)", by.row.code, by.row.name);
+            led.strike(l, id::C001_BASE, SOURCE_BASE, why);
+        } else {
+            led.lines.push(l);
+        }
+    }
+}
+
+/// The listed 乳幼児加算 / 患家診療時間加算 of a removed 訪問診療 row go with it.
+fn remove_adds<'c>(
+    ctx: &'c Ctx<'c>,
+    led: &mut Ledger<'c>,
+    vs: &mut VisitState<'c>,
+    row: &Version<Procedure>,
+    rule: crate::rules::RuleId,
+    source: &'static str,
+    what: &str,
+) {
+    let d = vs.date;
+    let ages: Vec<masters::Code> = row.row.age_kasan.iter().map(|a| a.code).collect();
+    let goes_with = |q: &Procedure| ages.contains(&q.code) || q.name.contains("患家診療時間加算（在宅患者訪問診療料");
+    for (k, r) in listed(ctx, vs, goes_with) {
+        vs.consumed[k] = true;
+        led.remove_s(
+            d,
+            r,
+            1,
+            Origin::Input,
+            rule,
+            source,
+            format!("加算 of {} (removed: {what})", row.row.code),
+            Some(vs.at(k)),
+        );
+    }
+}
+
+fn is_excluded(q: &Procedure) -> bool {
+    (q.tbl_alpha == 'A' && q.tbl_kubun <= 2) || (q.tbl_alpha == 'C' && q.tbl_kubun == 0)
+}
+
 /// The 訪問診療 stage of one visit.
 pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>) {
     let (i, d) = (vs.i, vs.date);
@@ -95,6 +151,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
     if mains.is_empty() {
         return;
     }
+    let mut billed_any = false;
     for (j, listed_row) in mains {
         vs.consumed[j] = true;
         let item = &v.items[j];
@@ -179,28 +236,32 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                         format!("already {used} in the week from {} (Sunday–Saturday)", week_start(d)),
                         at,
                     );
-                    // its listed 乳幼児加算 / 患家診療時間加算 go with it
-                    let ages: Vec<masters::Code> = row.row.age_kasan.iter().map(|a| a.code).collect();
-                    let goes_with = |q: &Procedure| {
-                        ages.contains(&q.code) || q.name.contains("患家診療時間加算（在宅患者訪問診療料")
-                    };
-                    for (k, r) in listed(ctx, vs, goes_with) {
-                        vs.consumed[k] = true;
-                        led.remove_s(
-                            d,
-                            r,
-                            1,
-                            Origin::Input,
-                            id::C001_WEEK3,
-                            SOURCE_WEEK,
-                            format!("加算 of {} (removed: 週3回)", row.row.code),
-                            Some(vs.at(k)),
-                        );
-                    }
+                    remove_adds(ctx, led, vs, row, id::C001_WEEK3, SOURCE_WEEK, "週3回");
                     continue;
                 }
             }
         }
+        // --- 初診料 / 再診料 / 外来診療料 / 往診料 of the same visit ----------------------------
+        let first_day = led.visit_lines().iter().any(|l| {
+            l.procedure()
+                .is_some_and(|q| crate::rules::kihon::is_base_row(q) && q.tbl_kubun == 0)
+        });
+        if first_day && week_family(&row.row).is_some() {
+            led.remove_s(
+                d,
+                row,
+                item.count.unwrap_or(1),
+                Origin::Input,
+                id::C001_BASE,
+                SOURCE_BASE,
+                "初診料を算定する初診の日に訪問して診療を行った場合を除く (C001注1, C001-2注1イ)".into(),
+                at,
+            );
+            remove_adds(ctx, led, vs, row, id::C001_BASE, SOURCE_BASE, "初診の日");
+            continue;
+        }
+        strike_base(led, row);
+        billed_any = true;
         let detail = led.detail(|| {
             if why.is_empty() {
                 format!(
@@ -259,7 +320,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             );
         }
     }
-    super::oushin::kanka_jikan(ctx, led, vs, 1, 4, "訪問診療料");
+    if billed_any {
+        super::oushin::kanka_jikan(ctx, led, vs, 1, 4, "訪問診療料");
+    }
 }
 
 #[cfg(test)]
