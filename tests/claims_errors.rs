@@ -59,7 +59,7 @@ fn malformed_json() {
 fn unknown_field() {
     let mut v = base();
     v["visits"][0]["itmes"] = json!([{ "code": "112007410" }]);
-    insta::assert_snapshot!(err(v), @"visits[0].itmes: unknown field `itmes`, expected one of `date`, `time`, `kind`, `department`, `time_class`, `urgent`, `myna`, `management`, `phone`, `prescription`, `items`, `aid`, `tokutei`, `psychotropics` at line 1…");
+    insta::assert_snapshot!(err(v), @"visits[0].itmes: unknown field `itmes`, expected one of `date`, `time`, `kind`, `department`, `time_class`, `urgent`, `myna`, `management`, `phone`, `prescription`, `items`, `aid`, `tokutei`, `psychotropics`, `home` a…");
     let mut v = base();
     v["facility"]["bed"] = json!(10);
     insta::assert_snapshot!(err(v), @"facility.bed: unknown field `bed`, expected one of `kind`, `beds`, `hours`, `standards`, `capabilities`, `myna_rates` at line 1 column 100");

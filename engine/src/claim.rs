@@ -141,6 +141,9 @@ pub struct Patient {
         deserialize_with = "strict::opt_date"
     )]
     pub discharged: Option<NaiveDate>,
+    /// 在宅医療 facts of the patient (R6告示 C001, C002, C002-2; rules/zaitaku). *Addition*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<PatientHome>,
 }
 
 /// The 疾患別リハビリテーション 区分 of an episode.
@@ -183,6 +186,31 @@ pub struct RehabEpisode {
     /// 標準的算定日数 as within it. Default `false`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub exempt: bool,
+}
+
+
+/// 在宅医療 facts of the patient that no listed code carries (rules/zaitaku). Every field is
+/// optional; when a rule needs one that is absent, it says what it assumed (`ZAITAKU_ASSUMED`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientHome {
+    /// 単一建物診療患者の人数 (R6告示 C002注1): the patients of the facility's 訪問診療 and 医学管理
+    /// living in the patient's building (1 = the patient alone). Assumed 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_building_patients: Option<u32>,
+    /// The patient lives in a 施設 (特別養護老人ホーム, 有料老人ホーム等: 施設入居時等医学総合管理料,
+    /// R6告示 C002-2) rather than at home (在宅時医学総合管理料, C002). When absent, the listed code's
+    /// 枝番 decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<bool>,
+    /// 別に厚生労働大臣が定める状態の患者 (R6告示 C002 1イ(1) etc.; 特掲診療料の施設基準等 別表第八の二).
+    /// Assumed `false` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severe: Option<bool>,
+    /// 別に厚生労働大臣が定める疾病等の患者 (R6告示 C001注1: no 週3回 limit; 特掲診療料の施設基準等
+    /// 別表第七 / 第八). Assumed `false` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specified_disease: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -267,6 +295,9 @@ pub struct Visit {
     /// I002-2注2/注5). `None` = not stated: the 多剤 rules are not applied (`SEISHIN_DRUGS_UNKNOWN`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psychotropics: Option<Psychotropics>,
+    /// 在宅医療 facts of this visit (往診 / 訪問診療; rules/zaitaku). *Addition*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<VisitHome>,
 }
 
 /// The 向精神薬 of one prescription (`visits[].psychotropics`): the number of kinds per class, as the
@@ -291,6 +322,27 @@ pub struct Psychotropics {
     /// The facility meets the 別に厚生労働大臣が定める要件 of I002注6 / I002-2注5. `None` = not stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements_met: Option<bool>,
+}
+
+
+/// 在宅医療 facts of one 往診 / 訪問診療 (rules/zaitaku). Every field is optional; when a rule needs
+/// one that is absent, it says what it assumed.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitHome {
+    /// 患家における診療時間 in minutes (R6告示 C000注2, C001注5: over 1 hour, 100点 per 30分又は
+    /// その端数). Absent: assumed not over one hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    /// The patients of the same building seen by the facility's 訪問診療 on that day, this patient
+    /// included (R6告示 C001注1: 2 or more = 同一建物居住者). Assumed 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_building_patients: Option<u32>,
+    /// The patient is one of the 別に厚生労働大臣が定める患者 of R6告示 C000注1 (訪問診療 by this or a
+    /// 連携 facility, 継続的な外来, 介護保険施設等 of a 協力医療機関): 注1 イ–ハ apply; `false` = 注1 ニ.
+    /// Assumed `true` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defined_patient: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

@@ -327,6 +327,7 @@ impl Generator {
             rehab: Vec::new(),
             kaigo: None,
             discharged: None,
+            home: None,
         };
         let n_visits = *r.pick(&[1u32, 1, 1, 2, 2, 3]);
         let mut days: BTreeSet<u32> = BTreeSet::new();
@@ -369,6 +370,7 @@ impl Generator {
                 aid: None,
                 tokutei: None,
                 psychotropics: None,
+                home: None,
             });
         }
         Claim {

@@ -13,7 +13,10 @@
 //!    (their listed codes are taken before `items` and reconciled here) →
 //!    (the listed 疾患別リハ ([`rules::rehab`]) and 精神療法 ([`rules::seishin`]) rows are taken and billed
 //!    before `items`) → **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
-//! 3. month level: **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
+//!    the **在宅医療** stage ([`rules::zaitaku`]: 往診料, 訪問診療料, 在総管 taken) runs before the
+//!    listed items (after 外来管理加算);
+//! 3. month level: **在宅** ([`rules::zaitaku::month_stage`]: 在総管, 主たる指導管理, 材料加算) →
+//!    **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
 //! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数);
 //! 5. the **revision boundary** ([`rules::revision`]);
 //! 6. the result ([`Ledger::into_outcome`]): checked sums, provenance, JSON paths.
@@ -23,7 +26,7 @@ use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
 use crate::rules::{
     self, baseup, baseup2, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, rehab, seishin,
-    touyaku,
+    touyaku, zaitaku,
 };
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
@@ -95,6 +98,7 @@ pub(crate) fn run(
         }
         start += len;
     }
+    zaitaku::month_stage(&ctx, &mut led);
     kensa::ladders::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
@@ -132,6 +136,7 @@ fn visit<'c>(
     iryo_dx::stage(ctx, led, &mut vs);
     chu_kasan::reconcile_stage(ctx, led, &mut vs);
     gairai_kanri::stage(ctx, led, &mut vs, same_day);
+    zaitaku::stage(ctx, led, &mut vs);
     let bukka_listed = bukka::take_listed(ctx, &mut vs);
     let baseup_listed = baseup::take_listed(ctx, &mut vs);
     let baseup2_listed = baseup2::take_listed(ctx, &mut vs);

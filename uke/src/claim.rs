@@ -559,6 +559,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             aid: None,
             tokutei: None,
             psychotropics: None,
+            home: None,
         });
         origins.push(v.origins);
     }
@@ -594,6 +595,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
             rehab: Vec::new(),
             kaigo: None,
             discharged: None,
+            home: None,
         },
         history: Vec::new(),
         visits: claim_visits,

@@ -78,7 +78,7 @@ pub fn weekly_minutes(ctx: &Ctx<'_>) -> u32 {
         .sum()
 }
 
-fn within_hours(ctx: &Ctx<'_>, d: NaiveDate, min: u16) -> Option<bool> {
+pub(crate) fn within_hours(ctx: &Ctx<'_>, d: NaiveDate, min: u16) -> Option<bool> {
     let hours = &ctx.claim.facility.hours;
     if hours.is_empty() {
         return None;

@@ -24,6 +24,7 @@
 //! | [`rehab`] | 疾患別リハビリテーション料 H000–H003: 届出 tier, units, 1日6/9単位, 標準的算定日数 and 月13単位, 100分の90, 早期/初期加算 |
 //! | [`seishin`] | 精神科専門療法 I002 通院・在宅精神療法 (time rows, 初診日, 週1/2回, 多剤 100分の50), I002-2 精神科継続外来支援・指導料 |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
+//! | [`zaitaku`] (folder: `oushin`, `houmon`, `sougou`, `shidou`) | 在宅医療: C000 往診料 注1/注2, C001/C001-2 同一建物・週3回・乳幼児, C002/C002-2 row choice 月1回, 指導管理料 主たるもの, 材料加算 |
 
 pub mod baseup;
 pub mod baseup2;
@@ -48,6 +49,7 @@ pub mod seishin;
 pub mod shochi;
 pub mod tensuhyo_check;
 pub mod touyaku;
+pub mod zaitaku;
 
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -304,4 +306,15 @@ catalogue! {
     SEISHIN_WEEK = "seishin-week", "rules/seishin.rs", "R6告示 I002注1 (1と2を合わせて週1回, 退院後4週間以内 週2回)", "C:the limit over the whole I002 family (the 05 row of each code counts only itself, with 特例条件)";
     SEISHIN_TAZAI = "seishin-tazai", "rules/seishin.rs", "R6告示 I002注6 / I002-2注2/注5 (向精神薬 多剤)", "D:the 要件減算 rows (s col 5 「要件減算」); C:3種類以上 and the exceptions are 告示 text, the kinds a claim fact (visits[].psychotropics)";
     SEISHIN_I002_2 = "seishin-I002-2", "rules/seishin.rs", "R6告示 I002-2 精神科継続外来支援・指導料 注1/注6", "D:the row's points and its 05 row (日 1); C:注6 (included in another 精神科専門療法 the same day) is 告示 text";
+    // --- zaitaku ---
+    C000 = "C000", "rules/zaitaku/", "R6告示 C000 往診料", "D:points and name of the listed 往診料 row (C000 枝番 0 項番 0)";
+    C000_KASAN = "C000-chu1", "rules/zaitaku/", "R6告示 C000注1 イ–ニ 緊急/夜間・休日/深夜往診加算; R6通知 C000(2)–(7)", "D:時間加算区分 (s col 43), 施設基準コード (cols 72–81), 区分・項番 and name of the C000 項番 1 rows; C:the 往診 time bands (夜間 18–8時, 深夜 22–6時, 標榜時間内 excluded, 緊急 = 標榜時間内 urgent) are 通知 text, the tier words of the names and the 在支診 codes 3055–3058/3168/3169 are read from the rows' names (M)";
+    C_KANKA_JIKAN = "C-kanka-jikan", "rules/zaitaku/", "R6告示 C000注2 / C001注5 患家診療時間加算", "D:きざみ値 (s cols 30–35) of the 患家診療時間加算 row; C:the minutes come from the claim (visits[].home.minutes)";
+    C001 = "C001", "rules/zaitaku/", "R6告示 C001 在宅患者訪問診療料（Ⅰ） 1/2 イ・ロ, C001-2 （Ⅱ）", "D:points, 区分・枝番・項番 and name of the C001 rows; C:同一建物居住者 (2 or more patients of the building that day) is 告示 text, the count is a claim fact";
+    C001_WEEK3 = "C001-week3", "rules/zaitaku/", "R6告示 C001注1 / C001-2注2 週3回 (別に厚生労働大臣が定める疾病等の患者を除く)", "D:the 05 rows (週 3, 特例条件 1) name the limit; C:イ and ロ counted together and the 疾病等 exception are 告示 text (the 05 row's 特例条件 cannot be evaluated from the table)";
+    C001_BASE = "C001-base", "rules/zaitaku/", "R6告示 C001注1/注2, C001-2注1 (初診料・再診料・外来診療料・往診料は算定しない; 初診の日を除く)", "D:区分 (s cols 85, 92) of the visit's lines; C:that a 訪問診療 excludes the base fee and 往診料 of the visit, and is itself excluded on the 初診 day, is 告示 text";
+    C001_NYUYOJI = "C001-nyuyoji", "rules/zaitaku/", "R6告示 C001注4 / C001-2注6 乳幼児加算", "D:年齢加算 (s cols 100–111) of the billed 訪問診療 row";
+    C002 = "C002", "rules/zaitaku/", "R6告示 C002 在宅時医学総合管理料 / C002-2 施設入居時等医学総合管理料 (月１回)", "D:施設基準コード (cols 72–81), 区分・枝番・項番 and names of the C002 rows, points; C:the choice by tier, 月２回以上/月１回 (訪問診療 lines of the month) and 単一建物診療患者 is 告示 text read against the rows' names, and 月１回 over every row is 告示 text";
+    C_SHIDOU_SHUTARU = "C-shidou-shutaru", "rules/zaitaku/", "R6告示 第2部第2節第1款 通則2 主たる指導管理", "D:区分・枝番 (cols 92–93), 告示等識別区分 (col 68), points; C:two or more 指導管理 in a month → only the highest (主たる: M) is 告示 text";
+    C_ZAIRYO = "C-zairyo", "rules/zaitaku/", "R6告示 第2部第2節第2款 通則1 材料加算", "D:区分 C150–C175 (col 92); C:a 材料加算 only with a 指導管理料 in the month is 告示 text (its 月1回 / ３月に３回 are the 05 rows)";
 }
