@@ -20,6 +20,7 @@
 //! | [`shochi`] | 処置: 処置乳幼児加算 check |
 //! | [`bukka`] | 外来・在宅物価対応料 (R8 O100 1, 2026-06 →; 100分の200 from 2027-06) |
 //! | [`baseup`] | 外来・在宅ベースアップ評価料（Ⅰ） (R6 O100 2024-06 →, R8 O001 2026-06 →; 100分の200 from 2027-06) |
+//! | [`tsusoku`] | % 加算 of the 通則: 年齢 (検査, 画像, 手術, 麻酔, 放射線治療) and 時間外・休日・深夜 (内視鏡, 処置, 手術, 麻酔) |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 
 pub mod baseup;
@@ -42,6 +43,7 @@ pub mod sections;
 pub mod shochi;
 pub mod tensuhyo_check;
 pub mod touyaku;
+pub mod tsusoku;
 
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -84,6 +86,7 @@ pub(crate) mod test_support {
             teigen: 0,
             gairai_kanri: 0,
             specimen_comment: 0,
+            tsusoku_base: 0,
             sum_target_in: 0,
             kokuji1: b'1',
             bed_count_kind: 0,
@@ -283,4 +286,7 @@ catalogue! {
     BASEUP1 = "baseup-1", "rules/baseup.rs", "R6告示 O100 / R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ）; 通知 O100(2)–(5) / O001(2)–(5)", "D:the s col 129 flags (base 1/3/5/7, ベースアップ rows 2/4/6/8), 施設基準 4307 of the row, points and validity of the rows found by 区分 and name; C:once per visit day is santei policy (L), the 告示 has no 1日につき";
     BASEUP1_200 = "baseup-1-200", "rules/baseup.rs", "R8告示 O001注6 (令和9年6月以降 100分の200)", "D:the points of the O001 row, s col 129, 施設基準 4307; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
     TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
+    // --- tsusoku ---
+    TSUSOKU_AGE = "tsusoku-age", "rules/tsusoku.rs", "R6告示 第3部第3節 通則1/2, E002注2 / E100注3 / E101注2 / 第4部第3節 通則4, J122注, 第10部 通則7/8, 第11部 通則2, 第12部 通則3 (新生児・乳幼児・幼児・小児の % 加算)", "D:年齢加算 (s cols 100–111) of 検査/画像/処置 bases, 通則年齢 (col 40), 上下限年齢 and % of the % rows (cols 41/42, 11/12), 注加算コード/通番 and col 62 for the 所定点数; C:which % row each 部's 通則 uses for 手術/麻酔/放射線治療, the 通則7 手術 list, 四捨五入 (R6通知 E002(7)) and the listed-only 加算 (鎮静, 1,500g未満, 未熟児) are 告示/通知 text";
+    TSUSOKU_TIME = "tsusoku-time", "rules/tsusoku.rs", "R6告示 第3部第3節 内視鏡検査 通則5, 第9部 通則5, 第10部 通則12, 第11部 通則3 (時間外・休日・深夜加算)", "D:時間加算区分 (s col 43) of the base, 施設基準 (cols 72–81) and % of the % rows; C:the class → row mapping, 処置 1,000/150点 thresholds, 加算２ only after an 初診/再診 (R6通知 第9部 通則5) are 告示/通知 text";
 }
