@@ -254,6 +254,7 @@ impl Generator {
                     specimen: None,
                     generic_name: None,
                     temporary: false,
+                    started: None,
                 });
             }
         }
@@ -293,6 +294,7 @@ impl Generator {
                         specimen: None,
                         generic_name: None,
                         temporary: false,
+                        started: None,
                     });
                 }
             }

@@ -22,7 +22,9 @@
 use crate::context::{Billed, Ctx, VisitState};
 use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
-use crate::rules::{self, baseup, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku, tsusoku};
+use crate::rules::{
+    self, baseup, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, touyaku, tsusoku,
+};
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
 use masters::Code;

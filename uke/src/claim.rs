@@ -460,6 +460,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
                     specimen: None,
                     generic_name: None,
                     temporary: false,
+                    started: None,
                 });
                 v.origins.push(ItemOrigin {
                     unit: ui,

@@ -43,8 +43,10 @@
 //!   only after an 初診/再診 that takes the 時間外・休日・深夜加算 (a visit without a base fee gets
 //!   none), the 所定点数 includes the 注 加算 (ギプスの乳幼児加算 included); 第3部 通則5(7): the
 //!   内視鏡 所定点数 is the 区分's points with its 注 (H). The time class is the visit's class
-//!   ([`super::jikan`]): the procedure's start time is taken as the visit's time (said by
-//!   `TSUSOKU_START_TIME`); 夜間・早朝等加算 and 小児科特例 visits get none (通知 D 通則5(6),
+//!   ([`super::jikan`]) or, when the item gives `started` (claim addition), the class of its start
+//!   time; an in-hours 初診/再診 followed by a start outside hours within 8 hours qualifies
+//!   (R6通知 第10部 通則12(2), 第9部 通則4(2); not 処置 加算２, 通知 第9部 通則5). Without `started`
+//!   the visit's time is used (said by `TSUSOKU_START_TIME`); 夜間・早朝等加算 and 小児科特例 visits get none (通知 D 通則5(6),
 //!   K 通則14: 夜間・早朝等 → not; 小児科特例 is within 表示診療時間 → not; **M** for 小児科特例).
 //! - Rounding: 1点未満 四捨五入 of 所定点数 × % (R6通知 E002(7) example; the other 部 the same,
 //!   **M**: the rule's own text, 診療報酬の算定方法 本文, is not staged). The 所定点数 of the ledger is
@@ -268,10 +270,7 @@ pub fn k_tsusoku7(p: &Procedure) -> Option<bool> {
         return None;
     }
     let key = (p.tbl_kubun, p.tbl_eda);
-    K_TSUSOKU7
-        .iter()
-        .find(|r| r.from <= key && key <= r.to)
-        .map(|r| !r.sub)
+    K_TSUSOKU7.iter().find(|r| r.from <= key && key <= r.to).map(|r| !r.sub)
 }
 
 /// The increment of a % 加算: 所定点数 × percent / 100, 1点未満 四捨五入 (R6通知 E002(7)).
@@ -285,10 +284,7 @@ pub fn increment(base: i64, percent: Decimal) -> Option<i64> {
 fn is_family_row(p: &Procedure) -> bool {
     p.point_kind == PointKind::PercentAdd
         && matches!(p.tbl_alpha, 'D' | 'E' | 'J' | 'K' | 'L' | 'M')
-        && (p.tsusoku_age != 0
-            || p.time_kasan != 0
-            || p.age_lower != AgeBound::None
-            || p.age_upper != AgeBound::None)
+        && (p.tsusoku_age != 0 || p.time_kasan != 0 || p.age_lower != AgeBound::None || p.age_upper != AgeBound::None)
 }
 
 /// Takes the listed % items of the family before `items::stage` prices them.
@@ -347,7 +343,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         let l = &led.lines[li];
         let AnyVersion::S(s) = l.row else { continue };
         let p = &s.row;
-        if l.visit != i || p.point_kind != PointKind::Points || !matches!(p.tbl_alpha, 'D' | 'E' | 'J' | 'K' | 'L' | 'M')
+        if l.visit != i
+            || p.point_kind != PointKind::Points
+            || !matches!(p.tbl_alpha, 'D' | 'E' | 'J' | 'K' | 'L' | 'M')
         {
             continue;
         }
@@ -414,25 +412,30 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
     for b in &bases {
         let base = &led.lines[b.line];
         let (count, section, rp) = (base.count, base.section, base.rp);
+        let started = base
+            .item()
+            .and_then(|r| ctx.claim.visits[i].items[r.item].started.as_deref());
         let p = &b.row.row;
         let mut gives: Vec<Give<'c>> = Vec::new();
         // --- 年齢 ---
-        let age = age_give(ctx, led, vs, p, b, d, &|c| is_listed(c, &matched));
-        let age_points = age.as_ref().map_or(0, |g| g.points);
-        if let Some(g) = age {
+        let age_g = age_give(ctx, led, vs, p, b, d, &|c| is_listed(c, &matched));
+        let age = age_g.as_ref().map(|g| (g.row.row.code, g.points));
+        if let Some(g) = age_g {
             gives.push(g);
         }
         // --- 時間 ---
         if p.time_kasan == 1 {
             if let Some(t) = TIME.iter().find(|t| t.alpha == p.tbl_alpha) {
                 // 処置: the ギプス 乳幼児加算 (J122注) is part of the 所定点数 (R6通知 第9部 通則10).
-                let shotei = if t.alpha == 'J' {
-                    b.shotei.saturating_add(age_points)
-                } else {
-                    b.shotei
+                let (shotei, parts) = match (&age, t.alpha) {
+                    (Some((code, pts)), 'J') => (
+                        b.shotei.saturating_add(*pts),
+                        format!("{} + {code} {pts} (乳幼児加算)", b.parts),
+                    ),
+                    _ => (b.shotei, b.parts.clone()),
                 };
-                if let Some(g) = time_give(ctx, led, vs, t, b, shotei, d) {
-                    any_time = true;
+                if let Some(g) = time_give(ctx, led, vs, t, b, shotei, &parts, started, d) {
+                    any_time |= started.is_none();
                     gives.push(g);
                 }
             }
@@ -472,8 +475,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             Level::Info,
             "TSUSOKU_START_TIME",
             format!(
-                "{}: the start time of the procedures with a 時間外・休日・深夜加算 was taken as the visit's time ({})",
-                vs.path(),
+                "the start time of the procedures with a 時間外・休日・深夜加算 was taken as the visit's time ({}); give `items[].started` if they started later",
                 vs.class_why
             ),
             vs.path(),
@@ -546,7 +548,9 @@ fn age_give<'c>(
             }
             let source = match p.tbl_alpha {
                 'D' => "R6告示 第3部 第3節 生体検査料 通則1/2 (p.181–182)",
-                'E' if row.row.code.0 == SEDATION_MRI => "R6告示 E202 注 小児鎮静下ＭＲＩ撮影加算 (listed: 鎮静 is not a claim fact; M)",
+                'E' if row.row.code.0 == SEDATION_MRI => {
+                    "R6告示 E202 注 小児鎮静下ＭＲＩ撮影加算 (listed: 鎮静 is not a claim fact; M)"
+                }
                 'E' => "R6告示 E002注2 / E100注3 / E101注2 / 第3節 通則4 (p.202–205); R6通知 E002(7) 端数 四捨五入",
                 'J' => "R6告示 J122 注 ギプス 乳幼児加算",
                 _ => AGE_SOURCE,
@@ -575,7 +579,12 @@ fn age_give<'c>(
             if let Some(row) = lookup(K_NEWBORN) {
                 let whole = t7 == Some(true);
                 if t7.is_some() && in_band(ctx, &row.row, d) && (whole || listed(K_NEWBORN)) {
-                    return mk(row, id::TSUSOKU_AGE, "R6告示 第10部 通則7 (新生児 100分の300; p.255)", "");
+                    return mk(
+                        row,
+                        id::TSUSOKU_AGE,
+                        "R6告示 第10部 通則7 (新生児 100分の300; p.255)",
+                        "",
+                    );
                 }
                 if t7 == Some(false) && in_band(ctx, &row.row, d) {
                     led.diag(
@@ -613,7 +622,12 @@ fn age_give<'c>(
             for c in L_AGE {
                 if let Some(row) = lookup(c) {
                     if in_band(ctx, &row.row, d) {
-                        return mk(row, id::TSUSOKU_AGE, "R6告示 第11部 麻酔 通則2; R6通知 第11部 通則6/7 (p.643–644)", "");
+                        return mk(
+                            row,
+                            id::TSUSOKU_AGE,
+                            "R6告示 第11部 麻酔 通則2; R6通知 第11部 通則6/7 (p.643–644)",
+                            "",
+                        );
                     }
                 }
             }
@@ -623,7 +637,12 @@ fn age_give<'c>(
             for c in M_AGE {
                 if let Some(row) = lookup(c) {
                     if in_band(ctx, &row.row, d) {
-                        return mk(row, id::TSUSOKU_AGE, "R6告示 第12部 放射線治療 通則3 小児放射線治療加算 (p.333)", "");
+                        return mk(
+                            row,
+                            id::TSUSOKU_AGE,
+                            "R6告示 第12部 放射線治療 通則3 小児放射線治療加算 (p.333)",
+                            "",
+                        );
                     }
                 }
             }
@@ -633,7 +652,38 @@ fn age_give<'c>(
     }
 }
 
+/// The time class a base's 時間外・休日・深夜加算 goes by, and whether the 通知's route holds:
+/// (1) the 初診/再診 itself took the time 加算 (the visit's class), or (2) with `started`, the
+/// procedure started within 8 hours of the visit's `time` (R6通知 第10部 通則12(2), 第9部 通則4(2)).
+/// Returns (class, why, visit route (1), route (2)).
+fn start_class(ctx: &Ctx<'_>, vs: &VisitState<'_>, started: Option<&str>) -> (Class, String, bool, bool) {
+    let visit_ok = qualifies(vs.class);
+    let v = &ctx.claim.visits[vs.i];
+    match started {
+        None => (vs.class, vs.class_why.clone(), visit_ok, false),
+        Some(t) => {
+            let mut at = v.clone();
+            at.time = Some(t.to_string());
+            at.time_class = None;
+            let (c, why, _) = crate::rules::jikan::classify(ctx, &at);
+            let within8 = match (
+                v.time.as_deref().and_then(crate::calendar::parse_hhmm),
+                crate::calendar::parse_hhmm(t),
+            ) {
+                (Some(a), Some(b)) => b >= a && b - a <= 8 * 60,
+                _ => false,
+            };
+            (c, format!("started {t}: {why}"), visit_ok, within8)
+        }
+    }
+}
+
+fn qualifies(c: Class) -> bool {
+    matches!(c, Class::Holiday | Class::AfterHours | Class::LateNight)
+}
+
 /// The 時間外・休日・深夜 % 加算 of one base, if the facts give one.
+#[allow(clippy::too_many_arguments)]
 fn time_give<'c>(
     ctx: &'c Ctx<'c>,
     led: &mut Ledger<'c>,
@@ -641,15 +691,47 @@ fn time_give<'c>(
     t: &TimeRows,
     b: &Base<'c>,
     shotei: i64,
+    parts: &str,
+    started: Option<&str>,
     d: NaiveDate,
 ) -> Option<Give<'c>> {
+    let (class, class_why, route1, route2) = start_class(ctx, vs, started);
+    if !qualifies(class) {
+        return None;
+    }
+    if !(route1 || route2) {
+        led.diag(
+            Level::Info,
+            "TSUSOKU_TIME_NOT_ELIGIBLE",
+            format!(
+                "{} started in {class:?} hours, but the visit is {:?} and the start is not within 8 hours of its time: no 時間外・休日・深夜加算 ({})",
+                b.row.row.code,
+                vs.class,
+                t.source
+            ),
+            vs.path(),
+        );
+        return None;
+    }
+    // Both routes start from an 初診/再診 (R6通知 第9部 通則4/5, 第10部 通則12).
+    if vs.kind.is_none() && !vs.explicit_base {
+        led.diag(
+            Level::Info,
+            "TSUSOKU_TIME_NO_BASE",
+            format!(
+                "no 初診/再診 on this visit, so no 時間外・休日・深夜加算 of {} ({})",
+                b.row.row.code, t.source
+            ),
+            vs.path(),
+        );
+        return None;
+    }
     let special = ctx.has_capability("after_hours_special", d);
-    let slot = match vs.class {
+    let slot = match class {
         Class::Holiday => 0,
         Class::AfterHours if special => 3,
         Class::AfterHours => 1,
-        Class::LateNight => 2,
-        _ => return None,
+        _ => 2,
     };
     let lookup = |c: u32| ctx.set.s.lookup(Code(c), d);
     // 加算１: the 施設基準 of the % row (cols 72–81), and 処置 1,000点以上.
@@ -675,15 +757,15 @@ fn time_give<'c>(
                 }
                 return None;
             }
-            // 加算２ follows an 初診/再診 with the time 加算 (R6通知 第9部 通則5, 第10部 通則12(1)).
-            if vs.kind.is_none() && !vs.explicit_base {
+            // 処置 加算２: only after an 初診/再診 that took the time 加算 (R6通知 第9部 通則5).
+            if t.one.is_some() && t.alpha == 'J' && !route1 {
                 led.diag(
                     Level::Info,
-                    "TSUSOKU_TIME_NO_BASE",
+                    "TSUSOKU_TIME_NOT_ELIGIBLE",
                     format!(
-                        "{}: no 初診/再診 on this visit, so no 時間外・休日・深夜加算 of {} ({})",
-                        vs.path(),
+                        "処置 {} 加算２ needs an 初診/再診 with the 時間外・休日・深夜加算 (visit {:?}); not billed ({})",
                         b.row.row.code,
+                        vs.class,
                         t.source
                     ),
                     vs.path(),
@@ -701,12 +783,9 @@ fn time_give<'c>(
         rule: id::TSUSOKU_TIME,
         source: t.source,
         why: format!(
-            "{} {} {tier}: time class {:?} ({}); 所定点数 {shotei} ({}) × {}/100 = {points} (1点未満 四捨五入)",
+            "{} {} {tier}: time class {class:?} ({class_why}); 所定点数 {shotei} ({parts}) × {}/100 = {points} (1点未満 四捨五入)",
             row.row.code,
             row.row.name,
-            vs.class,
-            vs.class_why,
-            b.parts,
             row.row.points.normalize()
         ),
     })
