@@ -670,12 +670,18 @@ fn start_class(ctx: &Ctx<'_>, vs: &VisitState<'_>, started: Option<&str>) -> (Cl
                 v.time.as_deref().and_then(crate::calendar::parse_hhmm),
                 crate::calendar::parse_hhmm(t),
             ) {
-                (Some(a), Some(b)) => b >= a && b - a <= 8 * 60,
+                (Some(a), Some(b)) => within_8h(a, b),
                 _ => false,
             };
             (c, format!("started {t}: {why}"), visit_ok, within8)
         }
     }
+}
+
+/// R6通知 第10部 通則12(2): the procedure starts within 8 hours of the 初診/再診 (minutes of the
+/// day, same date; a start before the visit's time does not count).
+fn within_8h(visit: u16, start: u16) -> bool {
+    start >= visit && start - visit <= 8 * 60
 }
 
 fn qualifies(c: Class) -> bool {
@@ -811,6 +817,14 @@ mod tests {
         assert_eq!(increment(530, dec("100")), Some(530));
         assert_eq!(increment(1200, dec("55")), Some(660));
         assert_eq!(increment(0, dec("80")), Some(0));
+    }
+    #[test]
+    fn eight_hours() {
+        assert!(within_8h(16 * 60, 19 * 60));
+        assert!(within_8h(10 * 60, 18 * 60)); // exactly 8 hours
+        assert!(!within_8h(10 * 60, 18 * 60 + 1));
+        assert!(!within_8h(19 * 60, 18 * 60)); // before the visit
+        assert!(qualifies(Class::LateNight) && !qualifies(Class::NightEarly) && !qualifies(Class::Regular));
     }
     #[test]
     fn k_list() {
