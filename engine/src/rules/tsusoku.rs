@@ -19,7 +19,7 @@
 //! - 画像診断: E001–E002 注2 (撮影), E100/E101… 注 (核医学), 第3節 通則4 (CT/MRI; 頭部外傷 85/55/35)
 //!   新生児 100分の80, 乳幼児 100分の50, 幼児 100分の30 (p.202–205; H). R6通知 E002(7): the
 //!   所定点数 is the 撮影's points (注3 included), 端数処理 at the end: 68 × 1.8 = 122.4 → 122
-//!   (p.421; H). E202 注 小児鎮静下ＭＲＩ撮影加算 (170036170, 100分の80, 15歳未満) needs 鎮静 — a
+//!   (p.421; H). E202 注7 小児鎮静下ＭＲＩ撮影加算 (170036170, 100分の80, 15歳未満) needs 鎮静 — a
 //!   fact the claim does not carry: kept only when listed (**M**).
 //! - 処置: J122 注 ギプス 乳幼児加算 100分の55 (the same mechanism: a % row in the 年齢加算 columns).
 //! - 手術: 第10部 通則7 (the listed 区分 only: 新生児 100分の300, 手術時体重1,500g未満 100分の400) and
@@ -69,7 +69,7 @@ use masters::{AgeBound, AnyVersion, Code, PointKind, Procedure, Version};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-/// 小児鎮静下ＭＲＩ撮影加算 (E202 注): needs 鎮静, not a claim fact.
+/// 小児鎮静下ＭＲＩ撮影加算 (E202 注7): needs 麻酔を用いた鎮静, not a claim fact.
 const SEDATION_MRI: u32 = 170036170;
 /// 極低出生体重児加算（手術） 100分の400 (手術時体重 1,500g未満).
 const K_VLBW: u32 = 150306890;
@@ -338,7 +338,8 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
     let start = led.visit_start;
     // --- the base lines and their 所定点数 ------------------------------------------------------
     let mut bases: Vec<Base<'c>> = Vec::new();
-    let mut used = vec![false; led.lines.len()];
+    // 注加算 lines already counted for a base (indexes relative to `start`: the visit's lines only).
+    let mut used = vec![false; led.lines.len() - start];
     for li in start..led.lines.len() {
         let l = &led.lines[li];
         let AnyVersion::S(s) = l.row else { continue };
@@ -364,7 +365,8 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         let mut shotei = l.points;
         let mut parts = format!("{} {}", p.code, l.points);
         if p.chu_kasan_code != 0 {
-            for (lj, u) in used.iter_mut().enumerate().skip(start) {
+            for (k, u) in used.iter_mut().enumerate() {
+                let lj = start + k;
                 let m = &led.lines[lj];
                 let Some(q) = m.procedure() else { continue };
                 if lj != li
@@ -422,6 +424,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         let age = age_g.as_ref().map(|g| (g.row.row.code, g.points));
         if let Some(g) = age_g {
             gives.push(g);
+        }
+        if is_listed(SEDATION_MRI, &matched) {
+            gives.extend(sedation_give(ctx, p, b, d));
         }
         // --- 時間 ---
         if p.time_kasan == 1 {
@@ -492,7 +497,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             id::TSUSOKU_AGE
         };
         let why = format!(
-            "{} {}: not given by the visit's facts (age {} on {d}, time class {:?}; no billed line of the visit takes it)",
+            "{} {}: not given by the visit's facts (age {} on {d}, time class {:?}; no billed line of the visit takes it with these facts and 届出)",
             p.code,
             p.name,
             ctx.age_years(d),
@@ -500,6 +505,38 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
         );
         led.remove_s(d, row, 1, Origin::Input, rule, AGE_SOURCE, why, Some(At::item(i, *j)));
     }
+}
+
+/// 小児鎮静下ＭＲＩ撮影加算 (E202 注7, 100分の80, 15歳未満, 届出 = the row's 施設基準): the claim has no
+/// 鎮静 fact, so only a listed one is kept, on a base whose 年齢加算 columns name it, within its age
+/// band and with the 届出 (**M**). It
+/// is added beside the 新生児・乳幼児・幼児加算 of 第3節 通則4, on the same 所定点数.
+fn sedation_give<'c>(ctx: &'c Ctx<'c>, p: &Procedure, b: &Base<'c>, d: NaiveDate) -> Option<Give<'c>> {
+    let a = p.age_kasan.iter().find(|a| a.code.0 == SEDATION_MRI)?;
+    if !(ctx.at_least(&a.lower, d) && ctx.below(&a.upper, d)) {
+        return None;
+    }
+    let row = ctx.set.s.lookup(a.code, d)?;
+    // its 届出 (施設基準 of the % row, cols 72–81).
+    if !row.row.facility_standards.is_empty() && !row.row.facility_standards.iter().any(|&s| ctx.has_standard(s, d)) {
+        return None;
+    }
+    let points = increment(b.shotei, row.row.points)?;
+    Some(Give {
+        row,
+        points,
+        rule: id::TSUSOKU_AGE,
+        source: "R6告示 E202 注7 小児鎮静下ＭＲＩ撮影加算 (p.207; listed: 麻酔を用いた鎮静 is not a claim fact; M)",
+        why: format!(
+            "{} {}: listed; age {} on {d}; 所定点数 {} = {}; × {}/100 = {points} (1点未満 四捨五入)",
+            row.row.code,
+            row.row.name,
+            ctx.age_years(d),
+            b.shotei,
+            b.parts,
+            row.row.points.normalize()
+        ),
+    })
 }
 
 /// The 年齢 % 加算 of one base, if the facts give one.
@@ -543,14 +580,11 @@ fn age_give<'c>(
             if !(ctx.at_least(&a.lower, d) && ctx.below(&a.upper, d)) {
                 continue;
             }
-            if row.row.code.0 == SEDATION_MRI && !listed(SEDATION_MRI) {
-                continue; // needs 鎮静: only a listed one is kept
+            if row.row.code.0 == SEDATION_MRI {
+                continue; // needs 鎮静: see `sedation_give`
             }
             let source = match p.tbl_alpha {
                 'D' => "R6告示 第3部 第3節 生体検査料 通則1/2 (p.181–182)",
-                'E' if row.row.code.0 == SEDATION_MRI => {
-                    "R6告示 E202 注 小児鎮静下ＭＲＩ撮影加算 (listed: 鎮静 is not a claim fact; M)"
-                }
                 'E' => "R6告示 E002注2 / E100注3 / E101注2 / 第3節 通則4 (p.202–205); R6通知 E002(7) 端数 四捨五入",
                 'J' => "R6告示 J122 注 ギプス 乳幼児加算",
                 _ => AGE_SOURCE,
