@@ -30,7 +30,7 @@
 //!   所定点数 is the 手術料 with its 注 加算, not 通則 加算, not 手術医療機器等加算 / 薬剤 / 材料
 //!   (p.552; H).
 //! - 麻酔: 第11部 通則2 未熟児 100分の200, 新生児 100分の200, 乳児 100分の50, 1歳以上3歳未満
-//!   100分の20 (p.?; R6告示 第11部 通則; H). 未熟児 = 出生時体重2,500g未満, 出生後90日以内 (R6通知
+//!   100分の20 (p.329; H). 未熟児 = 出生時体重2,500g未満, 出生後90日以内 (R6通知
 //!   第11部 通則8): the weight is not in the claim, so 150286690 is kept only when listed (**M**).
 //!   R6通知 第11部 通則6: the 所定点数 is the 麻酔料 with its 注 加算 (not 酸素/窒素) (p.643; H).
 //! - 放射線治療: 第12部 通則3 小児放射線治療加算 新生児 80, 乳幼児 50, 幼児 30, 小児 (6–15) 20
@@ -38,7 +38,7 @@
 //! - Time: 処置 第9部 通則5 (イ 所定点数1,000点以上 + 届出: 休日/深夜 160, 時間外 80; ロ 150点以上,
 //!   入院外: 休日/深夜 80, 時間外 40; 特例医療機関 80 / 40), p.238–239; 手術 第10部 通則12 (イ 届出
 //!   160/80/160, ロ 80/40/80), p.256; 麻酔 第11部 通則3 (80/40/80, 特例 40); 内視鏡検査 第3部 第3節
-//!   通則5 (80/40/80, 特例 40), p.? (H). The 届出 of イ is the 施設基準 code of the % row itself
+//!   通則5 (80/40/80, 特例 40), p.195 (H). The 届出 of イ is the 施設基準 code of the % row itself
 //!   (cols 72–81: 3362–3364 処置, 3397–3399 手術) (data). R6通知 第9部 通則5 and 10 (p.513–514): 加算２
 //!   only after an 初診/再診 that takes the 時間外・休日・深夜加算 (a visit without a base fee gets
 //!   none), the 所定点数 includes the 注 加算 (ギプスの乳幼児加算 included); 第3部 通則5(7): the
@@ -120,7 +120,7 @@ const TIME: [TimeRows; 4] = [
         two: [150231890, 150231790, 150231990, 150232090],
         min_one: 0,
         min_two: 0,
-        source: "R6告示 第11部 麻酔 通則3; R6通知 第11部 通則9 (p.644)",
+        source: "R6告示 第11部 麻酔 通則3 (p.329); R6通知 第11部 通則9 (p.644)",
     },
     TimeRows {
         alpha: 'D',
@@ -128,7 +128,7 @@ const TIME: [TimeRows; 4] = [
         two: [160203970, 160204070, 160204170, 160204270],
         min_one: 0,
         min_two: 0,
-        source: "R6告示 第3部 第3節 内視鏡検査 通則5 (p.182); R6通知 同 通則(6)(7)",
+        source: "R6告示 第3部 第3節 内視鏡検査 通則5 (p.195); R6通知 同 通則(6)(7) (p.406)",
     },
 ];
 
@@ -162,7 +162,10 @@ const fn ks(a: u16, ae: u8) -> KRange {
 }
 
 /// R6告示 第10部 通則7 (p.255): the 手術 with the 新生児 (100分の300) / 1,500g未満 (100分の400)
-/// 加算. "ＫａからＫｂまで" is read as every 区分 (with 枝番) from Ka to Kb (**M**).
+/// 加算. "ＫａからＫｂまで" is read as every 区分 (with 枝番) from Ka to Kb (**M**). R8告示 第10部
+/// 通則7 (`r8/ika-kokuji.txt`) names K142の21–24 instead of K142の6 (a sub-item either way, so the
+/// same entry) and splits K275–K281 into K275, K276, K277–K281 (the same 区分); no other change was
+/// seen on reading both lists, so one list serves both revisions (**M**).
 const K_TSUSOKU7: &[KRange] = &[
     k1(2, 0),
     k1(138, 0),
@@ -659,7 +662,7 @@ fn age_give<'c>(
                         return mk(
                             row,
                             id::TSUSOKU_AGE,
-                            "R6告示 第11部 麻酔 通則2; R6通知 第11部 通則6/7 (p.643–644)",
+                            "R6告示 第11部 麻酔 通則2 (p.329); R6通知 第11部 通則6/7 (p.643–644)",
                             "",
                         );
                     }
