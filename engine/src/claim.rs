@@ -390,6 +390,10 @@ pub struct Item {
     /// stated: the listed row is kept as listed (`SEISHIN_MINUTES_MISSING`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
+    /// *Addition:* when the procedure (処置, 手術, 麻酔, 内視鏡検査) started, HH:MM on the visit date,
+    /// if not at the visit's `time`: the 時間外・休日・深夜加算 of the 通則 go by the start time
+    /// (R6通知 第9部 通則4/8, 第10部 通則12). `None` = the visit's time (`TSUSOKU_START_TIME`).
+    pub started: Option<String>,
 }
 
 /// Parses a claim from JSON, naming the JSON path of the first problem. A leading UTF-8 BOM is

@@ -255,6 +255,7 @@ impl Generator {
                     generic_name: None,
                     temporary: false,
                     minutes: None,
+                    started: None,
                 });
             }
         }
@@ -295,6 +296,7 @@ impl Generator {
                         generic_name: None,
                         temporary: false,
                         minutes: None,
+                        started: None,
                     });
                 }
             }

@@ -8,6 +8,8 @@
 //!    ([`rules::chu_kasan`]) → **DX family** ([`rules::iryo_dx`]) → **注加算** reconciled with the
 //!    listed add-ons → **外来管理加算** ([`rules::gairai_kanri`]) → **listed items**
 //!    ([`rules::items`], with the family checks of 検査, 注射, 処置, 医学管理, 外来診療料) →
+//!    **通則 % 加算** ([`rules::tsusoku`]: 年齢, 時間外・休日・深夜; their listed codes are taken
+//!    before `items`) →
 //!    **物価対応料** ([`rules::bukka`], 2026-06 →) → **ベースアップ評価料（Ⅰ）** ([`rules::baseup`]) → **（Ⅱ）** ([`rules::baseup2`]) —
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
@@ -26,7 +28,7 @@ use crate::ledger::Ledger;
 use crate::outcome::{Level, Outcome};
 use crate::rules::{
     self, baseup, baseup2, bukka, chu_kasan, gairai_kanri, iryo_dx, items, jikan, kensa, kihon, rehab, seishin,
-    touyaku, zaitaku,
+    touyaku, tsusoku, zaitaku,
 };
 use crate::validate::{self, LeftOut};
 use crate::{calendar, ClaimError, Engine, Options};
@@ -144,7 +146,9 @@ fn visit<'c>(
     rehab::stage(ctx, led, &mut vs, &rehab_listed);
     let seishin_listed = seishin::take_listed(ctx, &mut vs);
     seishin::stage(ctx, led, &mut vs, &seishin_listed);
+    let tsusoku_listed = tsusoku::take_listed(ctx, &mut vs);
     let listed = items::stage(ctx, led, &mut vs);
+    tsusoku::stage(ctx, led, &mut vs, &tsusoku_listed);
     bukka::stage(ctx, led, &mut vs, &bukka_listed);
     baseup::stage(ctx, led, &mut vs, &baseup_listed);
     baseup2::stage(ctx, led, &mut vs, &baseup2_listed);

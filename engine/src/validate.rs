@@ -154,6 +154,16 @@ pub fn validate<'m>(set: &'m MasterSet, claim: &Claim, lenient: bool) -> Result<
                 ));
             }
         }
+        for (j, it) in v.items.iter().enumerate() {
+            if let Some(t) = &it.started {
+                if calendar::parse_hhmm(t).is_none_or(|m| m >= 24 * 60) {
+                    return Err(ClaimError::invalid(
+                        format!("{}.items[{j}].started", vp()),
+                        format!("`{}` is not a time HH:MM (00:00–23:59)", strict::clip(t)),
+                    ));
+                }
+            }
+        }
         let mut items = Vec::with_capacity(v.items.len());
         for (j, it) in v.items.iter().enumerate() {
             match item(set, v.date, i, j, &it.code) {

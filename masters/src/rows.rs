@@ -393,6 +393,9 @@ pub struct Procedure {
     pub gairai_kanri: u8,
     /// 検体検査コメント (col 61).
     pub specimen_comment: u8,
+    /// 通則加算所定点数対象区分 (col 62): 1 on the 注加算 / 手術医療機器等加算 rows that the 通則's
+    /// percentage 加算 do not count in their 所定点数 (rules::tsusoku).
+    pub tsusoku_base: u8,
     /// 点数欄集計先識別（入院） (col 66).
     pub sum_target_in: u16,
     /// 告示等識別区分（１） (col 68), ASCII.
@@ -505,6 +508,7 @@ impl Procedure {
             teigen: f.flag(52)?,
             gairai_kanri: f.flag(56)?,
             specimen_comment: f.flag(61)?,
+            tsusoku_base: f.flag(62)?,
             sum_target_in: f.int(66)? as u16,
             kokuji1: f.ch(68)?,
             bed_count_kind: f.flag(71)?,

@@ -461,6 +461,7 @@ pub fn convert(r: &Receipt, o: &ConvertOptions<'_>) -> Result<Converted, Convert
                     generic_name: None,
                     temporary: false,
                     minutes: None,
+                    started: None,
                 });
                 v.origins.push(ItemOrigin {
                     unit: ui,

@@ -289,6 +289,8 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             }
             match set.s.lookup(ak.code, d) {
                 Some(row) if crate::ledger::procedure_points(&row.row).is_some() => age_adds.push((it.idx, row)),
+                // % rows (点数識別 5) are derived by rules::tsusoku after the listed items.
+                Some(row) if row.row.point_kind == masters::PointKind::PercentAdd => {}
                 Some(row) => led.diag(
                     Level::Info,
                     "AGE_KASAN_NOT_DERIVED",

@@ -23,6 +23,7 @@
 //! | [`baseup2`] | 外来・在宅ベースアップ評価料（Ⅱ） (R6 O101, R8 O002): the tier by its 届出, イ/ロ by the visit's (Ⅰ) line |
 //! | [`rehab`] | 疾患別リハビリテーション料 H000–H003: 届出 tier, units, 1日6/9単位, 標準的算定日数 and 月13単位, 100分の90, 早期/初期加算 |
 //! | [`seishin`] | 精神科専門療法 I002 通院・在宅精神療法 (time rows, 初診日, 週1/2回, 多剤 100分の50), I002-2 精神科継続外来支援・指導料 |
+//! | [`tsusoku`] | % 加算 of the 通則: 年齢 (検査, 画像, 手術, 麻酔, 放射線治療) and 時間外・休日・深夜 (内視鏡, 処置, 手術, 麻酔) |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 //! | [`zaitaku`] (folder: `oushin`, `houmon`, `sougou`, `shidou`) | 在宅医療: C000 往診料 注1/注2, C001/C001-2 同一建物・週3回・乳幼児, C002/C002-2 row choice 月1回, 指導管理料 主たるもの, 材料加算 |
 
@@ -50,6 +51,7 @@ pub mod shochi;
 pub mod tensuhyo_check;
 pub mod touyaku;
 pub mod zaitaku;
+pub mod tsusoku;
 
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -92,6 +94,7 @@ pub(crate) mod test_support {
             teigen: 0,
             gairai_kanri: 0,
             specimen_comment: 0,
+            tsusoku_base: 0,
             sum_target_in: 0,
             kokuji1: b'1',
             bed_count_kind: 0,
@@ -317,4 +320,7 @@ catalogue! {
     C002 = "C002", "rules/zaitaku/", "R6告示 C002 在宅時医学総合管理料 / C002-2 施設入居時等医学総合管理料 (月１回)", "D:施設基準コード (cols 72–81), 区分・枝番・項番 and names of the C002 rows, points; C:the choice by tier, 月２回以上/月１回 (訪問診療 lines of the month) and 単一建物診療患者 is 告示 text read against the rows' names, and 月１回 over every row is 告示 text";
     C_SHIDOU_SHUTARU = "C-shidou-shutaru", "rules/zaitaku/", "R6告示 第2部第2節第1款 通則2 主たる指導管理", "D:区分・枝番 (cols 92–93), 告示等識別区分 (col 68), points; C:two or more 指導管理 in a month → only the highest (主たる: M) is 告示 text";
     C_ZAIRYO = "C-zairyo", "rules/zaitaku/", "R6告示 第2部第2節第2款 通則1 材料加算", "D:区分 C150–C175 (col 92); C:a 材料加算 only with a 指導管理料 in the month is 告示 text (its 月1回 / ３月に３回 are the 05 rows)";
+    // --- tsusoku ---
+    TSUSOKU_AGE = "tsusoku-age", "rules/tsusoku.rs", "R6告示 第3部第3節 通則1/2, E002注2 / E100注3 / E101注2 / 第4部第3節 通則4, J122注, 第10部 通則7/8, 第11部 通則2, 第12部 通則3 (新生児・乳幼児・幼児・小児の % 加算)", "D:年齢加算 (s cols 100–111) of 検査/画像/処置 bases, 通則年齢 (col 40), 上下限年齢 and % of the % rows (cols 41/42, 11/12), 注加算コード/通番 and col 62 for the 所定点数; C:which % row each 部's 通則 uses for 手術/麻酔/放射線治療, the 通則7 手術 list, 四捨五入 (R6通知 E002(7)) and the listed-only 加算 (鎮静, 1,500g未満, 未熟児) are 告示/通知 text";
+    TSUSOKU_TIME = "tsusoku-time", "rules/tsusoku.rs", "R6告示 第3部第3節 内視鏡検査 通則5, 第9部 通則5, 第10部 通則12, 第11部 通則3 (時間外・休日・深夜加算)", "D:時間加算区分 (s col 43) of the base, 施設基準 (cols 72–81) and % of the % rows; C:the class → row mapping, 処置 1,000/150点 thresholds, 加算２ only after an 初診/再診 (R6通知 第9部 通則5) are 告示/通知 text";
 }
