@@ -94,6 +94,7 @@ pub(crate) fn run(
     kensa::ladders::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
+    rules::teigen::stage(&ctx, &mut led);
     led.diags.extend(eng.coverage().diagnostic(claim.visits[0].date));
     let outcome = led.into_outcome(claim.id.clone())?;
     Ok((outcome, checked.left_out))

@@ -32,6 +32,7 @@ pub mod igaku_kanri;
 pub mod iryo_dx;
 pub mod items;
 pub mod jikan;
+pub mod kanri_hokatsu;
 pub mod kensa;
 pub mod kihon;
 pub mod limits;
@@ -40,6 +41,7 @@ pub mod paired;
 pub mod revision;
 pub mod sections;
 pub mod shochi;
+pub mod teigen;
 pub mod tensuhyo_check;
 pub mod touyaku;
 
@@ -82,6 +84,7 @@ pub(crate) mod test_support {
             jisshi_handan: 0,
             handan_group: 0,
             teigen: 0,
+            teigen_group: 0,
             gairai_kanri: 0,
             specimen_comment: 0,
             sum_target_in: 0,
@@ -283,4 +286,12 @@ catalogue! {
     BASEUP1 = "baseup-1", "rules/baseup.rs", "R6告示 O100 / R8告示 O001 外来・在宅ベースアップ評価料（Ⅰ）; 通知 O100(2)–(5) / O001(2)–(5)", "D:the s col 129 flags (base 1/3/5/7, ベースアップ rows 2/4/6/8), 施設基準 4307 of the row, points and validity of the rows found by 区分 and name; C:once per visit day is santei policy (L), the 告示 has no 1日につき";
     BASEUP1_200 = "baseup-1-200", "rules/baseup.rs", "R8告示 O001注6 (令和9年6月以降 100分の200)", "D:the points of the O001 row, s col 129, 施設基準 4307; C:the 100分の200 from 2027-06-01 is 告示 text and no master code carries the doubled points";
     TENSUHYO_05_KAISU = "tensuhyo-05-kaisu", "rules/tensuhyo_check.rs", "医科電子点数表 05 算定回数テーブル", "D:電子点数表 05";
+    // --- teigen ---
+    TEIGEN_KENSA = "teigen-kensa", "rules/teigen.rs", "R6告示 第3部第3節 D206–D214-2 通則1, D215/D216 通則, 内視鏡 通則2, D006-12注 (同一月 2回目以降 100分の90); R6通知 第3部第3節 2–4", "D:逓減対象区分 (s col 52), 包括逓減区分 (s col 63: 同一の検査), the percentage of the 減算 row 160000190 (点数識別 6); C:counting 入外 and history together, 注加算 in the 所定点数 and 四捨五入 are 通知 text";
+    TEIGEN_CT_MRI = "teigen-ct-mri", "rules/teigen.rs", "R6告示 第4部第3節 通則2 (CT・MRI 同一月 2回目以降 100分の80); R6通知 E 第3節 1(1), 3", "D:s cols 52/63 (包括逓減区分 201 = CT and MRI), the percentage of 170022290 (点数識別 6); C:PET-CT/MRI (E101-3/-4) earlier in the month count as the first and the 注加算 are not reduced (通知 text)";
+    TEIGEN_KANSETSU = "teigen-kansetsu", "rules/teigen.rs", "R6通知 第4部第1節・第2節 (9) 間接撮影 100分の50, 端数処理は最後", "D:the percentage of 170020570 (点数識別 6), きざみ値 of the 写真診断 rows (s cols 30–35); C:which rows a listed % row applies to (the 写真診断 of its rp) is receipt practice (M)";
+    TEIGEN_LISTED = "teigen-listed", "rules/teigen.rs", "R6告示 第3部第3節 / 第4部第3節 通則2: the 減算 follows from the month's count", "C:a listed 160000190 / 170022290 is replaced by the derived line";
+    // --- kanri_hokatsu ---
+    B001_3_HOKATSU = "B001-3-hokatsu", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注4/注5, D009注1 ただし書; R6通知 B001 3 (2), D009 (1)", "D:区分 B001 3 / D009 / D400 / 第3部第1節 (s cols 85, 90–94); C:what the 管理料 includes (腫瘍マーカー, their 採血, イ beside ロ) is 告示/通知 text";
+    B001_3_SHOKAI = "B001-3-shokai", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注3 (初回月加算; 前月に腫瘍マーカー → 算定しない); R6通知 B001 3 (4)", "D:the 加算 row (告示等識別 7 of 区分 B001 3, 注加算コード 1304), 区分 D009 of the history lines; C:the 前月 and 初回月 conditions are 告示 text";
 }
