@@ -12,8 +12,10 @@
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
 //!    **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
-//! 3. month level: **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
-//! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数);
+//! 3. month level: **検査 ladders** ([`rules::kensa::ladders`]) → **病理診断・判断料** ([`rules::byori`])
+//!    → **判断料** ([`rules::kensa::handan`]);
+//! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数) → **逓減**
+//!    ([`rules::teigen`]: 2回目以降 減算 of the lines that survived the checks);
 //! 5. the **revision boundary** ([`rules::revision`]);
 //! 6. the result ([`Ledger::into_outcome`]): checked sums, provenance, JSON paths.
 
@@ -92,6 +94,7 @@ pub(crate) fn run(
         start += len;
     }
     kensa::ladders::stage(&ctx, &mut led);
+    rules::byori::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
     rules::teigen::stage(&ctx, &mut led);
