@@ -21,6 +21,9 @@
 //! | [`bukka`] | 外来・在宅物価対応料 (R8 O100 1, 2026-06 →; 100分の200 from 2027-06) |
 //! | [`baseup`] | 外来・在宅ベースアップ評価料（Ⅰ） (R6 O100 2024-06 →, R8 O001 2026-06 →; 100分の200 from 2027-06) |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
+//! | [`teigen`] | 逓減: 生体検査 同一月 2回目以降 100分の90, CT/MRI 100分の80 (s cols 52/63), 間接撮影 50% |
+//! | [`kanri_hokatsu`] | what B001 3 悪性腫瘍特異物質治療管理料 includes (腫瘍マーカー, 採血), 初回月加算 |
+//! | [`byori`] | N006 病理診断料 / N007 病理判断料: 月1回 each, N007 not with N006 |
 
 pub mod baseup;
 pub mod bukka;

@@ -334,10 +334,11 @@ fn series_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
         let series = pf.series;
         let detail = led.detail(|| {
             format!(
-                "{} {}: performance {} of the month in series {series:?} ({from_hist} in history, {pet} PET, {before_claim} earlier in the claim); {n} unit(s) reduced: 所定点数 {unit}{addons} × (100 − {pct})/100 = {kept} (四捨五入) → {minus}",
+                "{} {}: performance {} of the month in series {series:?} ({from_hist} in history, {pet} PET, {before_claim} earlier in the claim); {n} unit(s) reduced: 所定点数 {}{addons} = {unit}; × (100 − {pct})/100 = {kept} (四捨五入) → {minus}",
                 l.code,
                 l.date,
                 earlier + 1,
+                l.points,
             )
         });
         out.push(Entry {
