@@ -96,6 +96,7 @@ pub(crate) fn run(
     kensa::ladders::stage(&ctx, &mut led);
     rules::byori::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
+    rules::kanri_hokatsu::kentai_kanri_stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
     rules::teigen::stage(&ctx, &mut led);
     led.diags.extend(eng.coverage().diagnostic(claim.visits[0].date));

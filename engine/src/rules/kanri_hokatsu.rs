@@ -21,7 +21,15 @@
 //! - **注4.** イ (尿中ＢＴＡ) and ロ in the same month: only ロ — a listed イ is removed when a ロ is in
 //!   the month.
 //!
+//! - **検体検査管理加算（Ⅰ）** (D026注4, month level, after the 判断料 stage): derived once in the month
+//!   when a 検体検査判断料 (D026) is billed, the facility holds one of the 施設基準 the row names (s cols
+//!   72–81: 817–820 = 検体検査管理加算（Ⅰ）–（Ⅳ); 通知 D026 (8): a facility with (Ⅱ)–(Ⅳ) bills (Ⅰ) for
+//!   outpatients), and no 検体検査管理加算 is listed or in `history[]` that month. Rule `D026-kanri`.
+//!   Without a 判断料 nothing is derived (通知 D026 (7): 「検体検査判断料を算定しない場合に本加算は算定
+//!   できない」).
+//!
 //! ## 根拠
+//! - R6告示 D026注4 (`ika-kokuji.txt` p.179–180), R6通知 D026 (7), (8) (`ika-tsuchi.txt` p.370). H.
 //! - R6告示 B001 3 注1–注5 (`text/r6/ika-kokuji.txt` p.92): 注3 初回月加算 150点 and its ただし書
 //!   「当該月の前月に腫瘍マーカーの所定点数を算定している場合は、この限りでない」; 注4 「同一月に行った場合に
 //!   あっては、ロの所定点数のみにより算定する」; 注5 「腫瘍マーカーの検査に要する費用は所定点数に含まれる」.
@@ -204,6 +212,61 @@ fn shokai(ctx: &Ctx<'_>, i: usize, d: NaiveDate) -> Option<Blocked> {
         }
     }
     None
+}
+
+/// D026注4 検体検査管理加算（Ⅰ）, derived once in the month (see the module docs).
+pub fn kentai_kanri_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
+    use crate::rules::kensa::{D026, KANRI_1};
+    let is_kanri = |p: &Procedure| p.code.0 == KANRI_1 || (p.tbl_alpha == 'D' && p.name.starts_with("検体検査管理加算"));
+    let Some(first) = led.lines.iter().find(|l| D026.iter().any(|(_, c)| *c == l.code.0)) else {
+        return;
+    };
+    let (d, vi, handan) = (first.date, first.visit, first.code);
+    if led
+        .lines
+        .iter()
+        .chain(led.removed.iter())
+        .any(|l| same_month(l.date, d) && l.procedure().is_some_and(is_kanri))
+    {
+        return;
+    }
+    // a listed one not priced yet (e.g. left for a later stage) counts as listed
+    if ctx
+        .items
+        .iter()
+        .flatten()
+        .any(|it| matches!(it.v, AnyVersion::S(s) if is_kanri(&s.row)))
+    {
+        return;
+    }
+    if ctx
+        .history
+        .iter()
+        .any(|h| same_month(h.date, d) && ctx.set.s.lookup(h.code, h.date).is_some_and(|r| is_kanri(&r.row)))
+    {
+        return;
+    }
+    let Some(row) = ctx.set.s.lookup(masters::Code(KANRI_1), d) else {
+        return;
+    };
+    let Some(&held) = row.row.facility_standards.iter().find(|&&c| ctx.has_standard(c, d)) else {
+        return;
+    };
+    let detail = led.detail(|| {
+        format!("検体検査判断料 {handan} billed on {d}; 施設基準 {held} held (the row names {:?}); none listed or in history this month", row.row.facility_standards)
+    });
+    led.bill_s(
+        d,
+        vi,
+        row,
+        1,
+        crate::outcome::Origin::Derived,
+        id::D026_KANRI,
+        "R6告示 D026注4 イ 検体検査管理加算（Ⅰ） (月1回); R6通知 D026 (7), (8); 施設基準 (s cols 72–81)",
+        detail,
+        None,
+        None,
+    );
 }
 
 #[cfg(test)]

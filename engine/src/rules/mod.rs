@@ -298,6 +298,7 @@ catalogue! {
     // --- kanri_hokatsu ---
     B001_3_HOKATSU = "B001-3-hokatsu", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注4/注5, D009注1 ただし書; R6通知 B001 3 (2), D009 (1)", "D:区分 B001 3 / D009 / D400 / 第3部第1節 (s cols 85, 90–94); C:what the 管理料 includes (腫瘍マーカー, their 採血, イ beside ロ) is 告示/通知 text";
     B001_3_SHOKAI = "B001-3-shokai", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注3 (初回月加算; 前月に腫瘍マーカー → 算定しない); R6通知 B001 3 (4)", "D:the 加算 row (告示等識別 7 of 区分 B001 3, 注加算コード 1304), 区分 D009 of the history lines; C:the 前月 and 初回月 conditions are 告示 text";
+    D026_KANRI = "D026-kanri", "rules/kanri_hokatsu.rs", "R6告示 D026注4 イ 検体検査管理加算（Ⅰ） (月1回); R6通知 D026 (7), (8)", "D:施設基準コード of 160170170 (s cols 72–81: 817–820), the billed 検体検査判断料 rows; C:derived only with a 判断料 of the month and (Ⅰ) for outpatients whatever tier is held (通知 text)";
     // --- byori ---
     BYORI = "byori", "rules/byori.rs", "R6告示 N006注1/注2 (月1回), N007注1 (月1回), 注2 (N006 を算定した場合は算定しない)", "D:実施判断区分/グループ (s cols 50/51: 41 組織, 42 細胞, 40 other 標本), 区分 N006/N007 and the row name (組織診断料 / 細胞診断料); C:月1回 per kind and N007注2 are 告示 text";
 }
