@@ -91,7 +91,12 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
     for (vi, its) in ctx.items.iter().enumerate() {
         for it in its {
             let AnyVersion::S(s) = it.v else { continue };
-            if s.row.jisshi_handan != 2 || taken.contains(&ItemRef { visit: vi, item: it.idx }) {
+            if s.row.jisshi_handan != 2
+                || taken.contains(&ItemRef {
+                    visit: vi,
+                    item: it.idx,
+                })
+            {
                 continue;
             }
             if let Some(k) = Kind::of(&s.row) {
@@ -111,7 +116,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
         .collect();
     let served = |k: Kind, d: NaiveDate, led: &Ledger<'c>| {
         led.lines.iter().any(|l| {
-            same_month(l.date, d) && l.procedure().is_some_and(|r| r.jisshi_handan == 1 && k.served_by(r.handan_group))
+            same_month(l.date, d)
+                && l.procedure()
+                    .is_some_and(|r| r.jisshi_handan == 1 && k.served_by(r.handan_group))
         }) || ctx.history.iter().any(|h| {
             same_month(h.date, d)
                 && set

@@ -60,7 +60,12 @@ pub const SHOKAI: u32 = 113001470;
 const EXCEPTION_KOUBAN: &[u16] = &[2, 3, 8, 10, 11, 27];
 
 fn is_b001_3_row(p: &Procedure) -> bool {
-    p.tbl_alpha == 'B' && p.tbl_chapter == 2 && p.tbl_part == 1 && p.tbl_kubun == 1 && p.tbl_eda == 0 && p.tbl_kouban == 3
+    p.tbl_alpha == 'B'
+        && p.tbl_chapter == 2
+        && p.tbl_part == 1
+        && p.tbl_kubun == 1
+        && p.tbl_eda == 0
+        && p.tbl_kouban == 3
 }
 
 /// A 悪性腫瘍特異物質治療管理料 base row (イ or ロ), not its 加算.
@@ -189,7 +194,9 @@ fn shokai(ctx: &Ctx<'_>, i: usize, d: NaiveDate) -> Option<Blocked> {
     let month_start = NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?;
     let prev = crate::month::month_start_plus(month_start, -1)?;
     for h in &ctx.history {
-        let Some(r) = ctx.set.s.lookup(h.code, h.date) else { continue };
+        let Some(r) = ctx.set.s.lookup(h.code, h.date) else {
+            continue;
+        };
         if is_marker(&r.row) && same_month(h.date, prev) {
             return Some(Blocked::new(
                 id::B001_3_SHOKAI,
@@ -217,7 +224,8 @@ fn shokai(ctx: &Ctx<'_>, i: usize, d: NaiveDate) -> Option<Blocked> {
 /// D026注4 検体検査管理加算（Ⅰ）, derived once in the month (see the module docs).
 pub fn kentai_kanri_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
     use crate::rules::kensa::{D026, KANRI_1};
-    let is_kanri = |p: &Procedure| p.code.0 == KANRI_1 || (p.tbl_alpha == 'D' && p.name.starts_with("検体検査管理加算"));
+    let is_kanri =
+        |p: &Procedure| p.code.0 == KANRI_1 || (p.tbl_alpha == 'D' && p.name.starts_with("検体検査管理加算"));
     let Some(first) = led.lines.iter().find(|l| D026.iter().any(|(_, c)| *c == l.code.0)) else {
         return;
     };

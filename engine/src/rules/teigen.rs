@@ -133,7 +133,8 @@ pub fn is_pet_ct_mri(p: &Procedure) -> bool {
 pub fn reduced(points: Decimal, pct: Decimal) -> Option<i64> {
     let hundred = Decimal::from(100);
     let kept = points.checked_mul(hundred.checked_sub(pct)?)?.checked_div(hundred)?;
-    kept.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64()
+    kept.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
 }
 
 fn month(d: NaiveDate) -> (i32, u32) {
@@ -155,7 +156,8 @@ fn take_listed(led: &mut Ledger<'_>) {
             let e = led.lines.remove(k);
             if let Some(at) = e.at {
                 let p = at.path();
-                led.diags.retain(|g| !(g.code == "POINT_KIND_NOT_COMPUTED" && g.path == p));
+                led.diags
+                    .retain(|g| !(g.code == "POINT_KIND_NOT_COMPUTED" && g.path == p));
             }
             led.strike(
                 e,
@@ -180,7 +182,8 @@ fn kansetsu<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
         let e = led.lines.remove(k);
         let pct = e.procedure().map(|p| p.points).unwrap_or(Decimal::from(50));
         let path = e.at.map(At::path).unwrap_or_default();
-        led.diags.retain(|g| !(g.code == "POINT_KIND_NOT_COMPUTED" && g.path == path));
+        led.diags
+            .retain(|g| !(g.code == "POINT_KIND_NOT_COMPUTED" && g.path == path));
         if e.rp.is_none() {
             led.diag(
                 Level::Info,
