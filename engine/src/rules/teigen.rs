@@ -9,8 +9,10 @@
 //!   over `history[]` (same month, on or before the line's date) and the claim's lines in date order,
 //!   入院・外来 together (通知 第3節 3). From the second on, the 減算 row **160000190 検査逓減** (点数識別
 //!   6, its point field = the percentage, 10) is billed as its own line beside the base: same visit,
-//!   rp and 診療識別, negative points, count = the reduced units — what a receipt records (the % code
-//!   inside the 剤 of its base). Per unit: 所定点数 = the row's points + the points of its listed
+//!   rp and 診療識別, negative points, count = the reduced units, and the base's item (`path`) — what
+//!   a receipt records (the % code inside the 剤 of its base). The RECEIPTC.UKE writer (`santei uke
+//!   write`, `batch --out-uke`) folds such a line into its base line's 点数 (it cannot add a code to a
+//!   source unit yet), so the written 剤 carries the reduced points without the 減算 code. Per unit: 所定点数 = the row's points + the points of its listed
 //!   注加算 rows (same 注加算コード col 38, 告示等識別 7, same visit and rp; 通知 第3節 2); the reduced
 //!   points are 所定点数 × (100 − 10)/100 四捨五入 (通知 第3節 4), the 減算 line carries the difference.
 //! - **CT/MRI 2回目以降 100分の80.** Rows with col 52 = 1 and col 63 = 201 (E200 CT and E202 MRI
@@ -355,7 +357,8 @@ fn series_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
             rule: series.rule(),
             source: series.source().into(),
             detail,
-            at: None,
+            // the base's item: the 減算 belongs to its 剤 (a receipt writer folds it there)
+            at: l.at,
             visit: l.visit,
             rp: l.rp,
         });
