@@ -188,7 +188,6 @@ pub struct RehabEpisode {
     pub exempt: bool,
 }
 
-
 /// 在宅医療 facts of the patient that no listed code carries (rules/zaitaku). Every field is
 /// optional; when a rule needs one that is absent, it says what it assumed (`ZAITAKU_ASSUMED`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -323,7 +322,6 @@ pub struct Psychotropics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements_met: Option<bool>,
 }
-
 
 /// 在宅医療 facts of one 往診 / 訪問診療 (rules/zaitaku). Every field is optional; when a rule needs
 /// one that is absent, it says what it assumed.

@@ -14,12 +14,15 @@
 //!    both pair with the visit's billed base / 医学管理 / 在宅 lines, so they follow the listed items
 //!    (their listed codes are taken before `items` and reconciled here) →
 //!    (the listed 疾患別リハ ([`rules::rehab`]) and 精神療法 ([`rules::seishin`]) rows are taken and billed
-//!    before `items`) → **drugs** ([`rules::touyaku::drugs`]) → **投薬 family** ([`rules::touyaku::family`]);
+//!    before `items`) → **注射 通則 加算** ([`rules::chusha`]) → **drugs** ([`rules::touyaku::drugs`]) →
+//!    **投薬 family** ([`rules::touyaku::family`]);
 //!    the **在宅医療** stage ([`rules::zaitaku`]: 往診料, 訪問診療料, 在総管 taken) runs before the
 //!    listed items (after 外来管理加算);
 //! 3. month level: **在宅** ([`rules::zaitaku::month_stage`]: 在総管, 主たる指導管理, 材料加算) →
-//!    **検査 ladders** ([`rules::kensa::ladders`]) → **判断料** ([`rules::kensa::handan`]);
-//! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数);
+//!    **検査 ladders** ([`rules::kensa::ladders`]) → **病理診断・判断料** ([`rules::byori`]) →
+//!    **判断料** ([`rules::kensa::handan`]) → **検体検査管理加算** ([`rules::kanri_hokatsu`]);
+//! 4. the **電子点数表 checks** ([`rules::tensuhyo_check`]: 02 包括, 03 背反, 05 算定回数) → **逓減**
+//!    ([`rules::teigen`]: 2回目以降 減算 of the lines that survived the checks);
 //! 5. the **revision boundary** ([`rules::revision`]);
 //! 6. the result ([`Ledger::into_outcome`]): checked sums, provenance, JSON paths.
 
@@ -102,8 +105,11 @@ pub(crate) fn run(
     }
     zaitaku::month_stage(&ctx, &mut led);
     kensa::ladders::stage(&ctx, &mut led);
+    rules::byori::stage(&ctx, &mut led);
     kensa::handan::stage(&ctx, &mut led);
+    rules::kanri_hokatsu::kentai_kanri_stage(&ctx, &mut led);
     rules::tensuhyo_check::stage(&ctx, &mut led);
+    rules::teigen::stage(&ctx, &mut led);
     led.diags.extend(eng.coverage().diagnostic(claim.visits[0].date));
     let outcome = led.into_outcome(claim.id.clone())?;
     Ok((outcome, checked.left_out))

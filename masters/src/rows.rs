@@ -387,8 +387,11 @@ pub struct Procedure {
     /// 検査等実施判断区分 / グループ区分 (cols 50, 51).
     pub jisshi_handan: u8,
     pub handan_group: u8,
-    /// 逓減対象区分 (col 52).
+    /// 逓減対象区分 (col 52): 1 = the row is subject to a 逓減 (2回目以降 減算) rule.
     pub teigen: u8,
+    /// 包括逓減区分 (col 63): the series a 逓減 counts over (rows with the same value are
+    /// 「同一の検査」; 201 = CT and MRI together), 0 = none.
+    pub teigen_group: u16,
     /// 外来管理加算区分 (col 56).
     pub gairai_kanri: u8,
     /// 検体検査コメント (col 61).
@@ -506,6 +509,7 @@ impl Procedure {
             jisshi_handan: f.flag(50)?,
             handan_group: f.flag(51)?,
             teigen: f.flag(52)?,
+            teigen_group: f.int(63)? as u16,
             gairai_kanri: f.flag(56)?,
             specimen_comment: f.flag(61)?,
             tsusoku_base: f.flag(62)?,

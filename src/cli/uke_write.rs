@@ -405,7 +405,7 @@ fn prepare(n: u64, rl: ResultLineIn) -> Result<Prepared, String> {
     let src = uke::Receipt::from_records(rl.receipt.unwrap_or(n as usize), re, lines)
         .map_err(|e| format!("{who}: `uke.records`: {e}"))?;
     let mut notes = Vec::new();
-    let mut computed = Vec::with_capacity(result.lines.len());
+    let mut computed: Vec<uke::ComputedLine> = Vec::with_capacity(result.lines.len());
     for l in &result.lines {
         let date = uke_date(l.date).ok_or_else(|| format!("{who}: line {} has the date {}", l.code, l.date))?;
         let source = l
@@ -414,6 +414,23 @@ fn prepare(n: u64, rl: ResultLineIn) -> Result<Prepared, String> {
             .and_then(item_of)
             .and_then(|(i, j)| facts.origins.get(i).and_then(|v| v.get(j)))
             .copied();
+        // A 減算 line (negative points, e.g. 160000190 検査逓減) names its base's item: its points
+        // go into the base line's 点数 (the 剤 total a receipt shows), as the writer cannot add a
+        // code to a source unit.
+        if l.points < 0 && source.is_some() {
+            if let Some(base) = computed
+                .iter_mut()
+                .rev()
+                .find(|c| c.source == source && c.date == date && c.count == l.count && c.points + l.points >= 0)
+            {
+                base.points += l.points;
+                notes.push(format!(
+                    "{} on {}: {} points folded into the 点数 of {} (its base)",
+                    l.code, l.date, l.points, base.code
+                ));
+                continue;
+            }
+        }
         computed.push(uke::ComputedLine {
             date,
             code: l.code.clone(),

@@ -5,7 +5,11 @@
 //! [`bundled`] says whether a 診療行為 row is included in 外来診療料, by 区分番号 (cols 85/90–94) with
 //! the exceptions by code. The pipeline then removes it, keeps its drugs and 特定保険医療材料 (they
 //! stay billable), and still lets the bundled test trigger its 判断料 (A002 通知 (10)). Add-ons of a
-//! bundled test (its 注加算, e.g. 特殊染色加算) go with it; 外来迅速検体検査加算 (通則3) does not.
+//! bundled test (its 注加算, e.g. 特殊染色加算) go with it; 外来迅速検体検査加算 (通則3) does not —
+//! the master files it (160177770) under 区分番号 000 like D000 尿一般, so it is excluded by code
+//! ([`JINSOKU`]), and so are the % rows of 区分 000 (点数識別 6). Not done: 時間外緊急院内検査加算
+//! (160000210, also 区分 000, a 款 加算) is still treated as D000, i.e. removed with 外来診療料 even
+//! when a non-bundled test was done that day (通知 A002(9) bundles only the 加算 of bundled tests).
 //!
 //! **Switch point**: this list is hand-coded because the 電子点数表 02包括テーブル is not staged.
 //! [`gairai_bundle_enabled`] turns it off as soon as the master set holds the published 02 table.
@@ -49,6 +53,18 @@ pub const TEST_EXCEPTIONS: &[u32] = &[
     160010970, 160011070, 160011270, 160011370,
 ];
 
+/// 外来迅速検体検査加算 (第3部第1節第1款 通則3): kept beside 外来診療料 (R6通知 A002(9) ただし書:
+/// 「検査の部の第１節第１款検体検査実施料の通則３に規定する加算は、検査の部において算定することが
+/// できる」, `ika-tsuchi.txt` p.20; H).
+pub const JINSOKU: u32 = 160177770;
+
+/// Whether a 第3部 row of 区分番号 000 is the D000 test itself and not a 通則 row the master files
+/// under the same 区分 000 (160177770 外来迅速検体検査加算, and the % rows 160000190 検査逓減 /
+/// 160174470 施設基準不適合減算: 点数識別 6, 告示等識別 7).
+fn is_test_row(p: &Procedure) -> bool {
+    p.code.0 != JINSOKU && p.point_kind == masters::PointKind::Points && p.kokuji1 != b'7'
+}
+
 /// 処置 in the bundle: (区分番号, 枝番, 項番 or 0 = every 項番), with the source.
 const SHOCHI: &[(u16, u8, u16, &str)] = &[
     (0, 0, 1, "A002注6ニ 創傷処置（100cm²未満）"),
@@ -82,7 +98,7 @@ const SHOCHI: &[(u16, u8, u16, &str)] = &[
 pub fn bundled(p: &Procedure) -> Option<&'static str> {
     match p.tbl_alpha {
         'D' if p.tbl_chapter == 2 => {
-            if TEST_EXCEPTIONS.contains(&p.code.0) {
+            if TEST_EXCEPTIONS.contains(&p.code.0) || !is_test_row(p) {
                 return None;
             }
             match (p.tbl_kubun, p.tbl_eda) {
@@ -119,6 +135,7 @@ mod tests {
     #[test]
     fn list() {
         assert!(bundled(&row('D', 0, 0, 0, 160000310)).is_some()); // 尿一般
+        assert!(bundled(&row('D', 0, 0, 0, 160177770)).is_none()); // 外来迅速検体検査加算 (A002(9))
         assert!(bundled(&row('D', 5, 0, 5, 160008010)).is_some()); // 末梢血液一般
         assert!(bundled(&row('D', 5, 0, 9, 160010010)).is_none()); // HbA1c
         assert!(bundled(&row('D', 3, 0, 9, 160210050)).is_none()); // カルプロテクチン

@@ -213,7 +213,7 @@ use crate::outcome::{Level, Origin};
 use crate::rules::igaku_kanri::PediatricBundle;
 use crate::rules::kihon::{age_fits, is_base_row};
 use crate::rules::sections::{section_of, Section};
-use crate::rules::{chusha, gairai_hokatsu, id, igaku_kanri, kensa, shochi, Blocked, RuleId};
+use crate::rules::{chusha, gairai_hokatsu, id, igaku_kanri, kanri_hokatsu, kensa, shochi, Blocked, RuleId};
 use crate::validate::ParsedItem;
 use masters::{AnyVersion, DosageForm, HospClinic, InOut, Procedure, Version};
 use std::collections::BTreeMap;
@@ -404,7 +404,8 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                         continue;
                     }
                 }
-                let blocked = kensa::listed_check(ctx, led, i, p, count)
+                let blocked = kanri_hokatsu::listed_check(ctx, led, i, p)
+                    .or_else(|| kensa::listed_check(ctx, led, i, p, count))
                     .or_else(|| chusha::listed_check(led, d, p, &facts))
                     .or_else(|| shochi::listed_check(p, &facts))
                     .or_else(|| igaku_kanri::listed_check(ctx, led, i, p, count));

@@ -26,10 +26,14 @@
 //! | [`tsusoku`] | % 加算 of the 通則: 年齢 (検査, 画像, 手術, 麻酔, 放射線治療) and 時間外・休日・深夜 (内視鏡, 処置, 手術, 麻酔) |
 //! | [`paired`] | shared by bukka/baseup: pairing flag (s col 129), once per day, listed reconciliation |
 //! | [`zaitaku`] (folder: `oushin`, `houmon`, `sougou`, `shidou`) | 在宅医療: C000 往診料 注1/注2, C001/C001-2 同一建物・週3回・乳幼児, C002/C002-2 row choice 月1回, 指導管理料 主たるもの, 材料加算 |
+//! | [`teigen`] | 逓減: 生体検査 同一月 2回目以降 100分の90, CT/MRI 100分の80 (s cols 52/63), 間接撮影 50% |
+//! | [`kanri_hokatsu`] | what B001 3 悪性腫瘍特異物質治療管理料 includes (腫瘍マーカー, 採血), 初回月加算 |
+//! | [`byori`] | N006 病理診断料 / N007 病理判断料: 月1回 each, N007 not with N006 |
 
 pub mod baseup;
 pub mod baseup2;
 pub mod bukka;
+pub mod byori;
 pub mod chu_kasan;
 pub mod chusha;
 pub mod gairai_hokatsu;
@@ -38,6 +42,7 @@ pub mod igaku_kanri;
 pub mod iryo_dx;
 pub mod items;
 pub mod jikan;
+pub mod kanri_hokatsu;
 pub mod kensa;
 pub mod kihon;
 pub mod limits;
@@ -48,10 +53,11 @@ pub mod revision;
 pub mod sections;
 pub mod seishin;
 pub mod shochi;
+pub mod teigen;
 pub mod tensuhyo_check;
 pub mod touyaku;
-pub mod zaitaku;
 pub mod tsusoku;
+pub mod zaitaku;
 
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -92,6 +98,7 @@ pub(crate) mod test_support {
             jisshi_handan: 0,
             handan_group: 0,
             teigen: 0,
+            teigen_group: 0,
             gairai_kanri: 0,
             specimen_comment: 0,
             tsusoku_base: 0,
@@ -323,4 +330,15 @@ catalogue! {
     // --- tsusoku ---
     TSUSOKU_AGE = "tsusoku-age", "rules/tsusoku.rs", "R6告示 第3部第3節 通則1/2, E002注2 / E100注3 / E101注2 / 第4部第3節 通則4, J122注, 第10部 通則7/8, 第11部 通則2, 第12部 通則3 (新生児・乳幼児・幼児・小児の % 加算)", "D:年齢加算 (s cols 100–111) of 検査/画像/処置 bases, 通則年齢 (col 40), 上下限年齢 and % of the % rows (cols 41/42, 11/12), 注加算コード/通番 and col 62 for the 所定点数; C:which % row each 部's 通則 uses for 手術/麻酔/放射線治療, the 通則7 手術 list, 四捨五入 (R6通知 E002(7)) and the listed-only 加算 (鎮静, 1,500g未満, 未熟児) are 告示/通知 text";
     TSUSOKU_TIME = "tsusoku-time", "rules/tsusoku.rs", "R6告示 第3部第3節 内視鏡検査 通則5, 第9部 通則5, 第10部 通則12, 第11部 通則3 (時間外・休日・深夜加算)", "D:時間加算区分 (s col 43) of the base, 施設基準 (cols 72–81) and % of the % rows; C:the class → row mapping, 処置 1,000/150点 thresholds, 加算２ only after an 初診/再診 (R6通知 第9部 通則5) are 告示/通知 text";
+    // --- teigen ---
+    TEIGEN_KENSA = "teigen-kensa", "rules/teigen.rs", "R6告示 第3部第3節 D206–D214-2 通則1, D215/D216 通則, 内視鏡 通則2, D006-12注 (同一月 2回目以降 100分の90); R6通知 第3部第3節 2–4", "D:逓減対象区分 (s col 52), 包括逓減区分 (s col 63: 同一の検査), the percentage of the 減算 row 160000190 (点数識別 6); C:counting 入外 and history together, 注加算 in the 所定点数 and 四捨五入 are 通知 text";
+    TEIGEN_CT_MRI = "teigen-ct-mri", "rules/teigen.rs", "R6告示 第4部第3節 通則2 (CT・MRI 同一月 2回目以降 100分の80); R6通知 E 第3節 1(1), 3", "D:s cols 52/63 (包括逓減区分 201 = CT and MRI), the percentage of 170022290 (点数識別 6); C:PET-CT/MRI (E101-3/-4) earlier in the month count as the first and the 注加算 are not reduced (通知 text)";
+    TEIGEN_KANSETSU = "teigen-kansetsu", "rules/teigen.rs", "R6通知 第4部第1節・第2節 (9) 間接撮影 100分の50, 端数処理は最後", "D:the percentage of 170020570 (点数識別 6), きざみ値 of the 写真診断 rows (s cols 30–35); C:which rows a listed % row applies to (the 写真診断 of its rp) is receipt practice (M)";
+    TEIGEN_LISTED = "teigen-listed", "rules/teigen.rs", "R6告示 第3部第3節 / 第4部第3節 通則2: the 減算 follows from the month's count", "C:a listed 160000190 / 170022290 is replaced by the derived line";
+    // --- kanri_hokatsu ---
+    B001_3_HOKATSU = "B001-3-hokatsu", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注4/注5, D009注1 ただし書; R6通知 B001 3 (2), D009 (1)", "D:区分 B001 3 / D009 / D400 / 第3部第1節 (s cols 85, 90–94); C:what the 管理料 includes (腫瘍マーカー, their 採血, イ beside ロ) is 告示/通知 text";
+    B001_3_SHOKAI = "B001-3-shokai", "rules/kanri_hokatsu.rs", "R6告示 B001 3 注3 (初回月加算; 前月に腫瘍マーカー → 算定しない); R6通知 B001 3 (4)", "D:the 加算 row (告示等識別 7 of 区分 B001 3, 注加算コード 1304), 区分 D009 of the history lines; C:the 前月 and 初回月 conditions are 告示 text";
+    D026_KANRI = "D026-kanri", "rules/kanri_hokatsu.rs", "R6告示 D026注4 イ 検体検査管理加算（Ⅰ） (月1回); R6通知 D026 (7), (8)", "D:施設基準コード of 160170170 (s cols 72–81: 817–820), the billed 検体検査判断料 rows; C:derived only with a 判断料 of the month and (Ⅰ) for outpatients whatever tier is held (通知 text)";
+    // --- byori ---
+    BYORI = "byori", "rules/byori.rs", "R6告示 N006注1/注2 (月1回), N007注1 (月1回), 注2 (N006 を算定した場合は算定しない)", "D:実施判断区分/グループ (s cols 50/51: 41 組織, 42 細胞, 40 other 標本), 区分 N006/N007 and the row name (組織診断料 / 細胞診断料); C:月1回 per kind and N007注2 are 告示 text";
 }
