@@ -121,6 +121,52 @@ pub static FAMILIES: &[Claimant] = &[
         family: "rules/shochi.rs",
         takes: |p| p.tbl_alpha == 'J' && p.shochi_infant != 0,
     },
+    Claimant {
+        family: "rules/tsusoku.rs",
+        takes: rules::tsusoku::is_family_row,
+    },
+    Claimant {
+        family: "rules/teigen.rs",
+        // 逓減対象区分 (col 52) = 1, and the 減算 rows themselves.
+        takes: |p| {
+            p.teigen == 1
+                || in_codes(
+                    p,
+                    &[
+                        rules::teigen::KENSA_TEIGEN,
+                        rules::teigen::CT_MRI_TEIGEN,
+                        rules::teigen::KANSETSU,
+                    ],
+                )
+        },
+    },
+    Claimant {
+        family: "rules/kanri_hokatsu.rs",
+        takes: |p| rules::kanri_hokatsu::is_b001_3(p) || p.code.0 == rules::kanri_hokatsu::SHOKAI,
+    },
+    Claimant {
+        family: "rules/byori.rs",
+        takes: |p| p.tbl_alpha == 'N' && matches!(p.tbl_kubun, 6 | 7),
+    },
+    Claimant {
+        family: "rules/zaitaku/",
+        takes: |p| {
+            rules::zaitaku::oushin::is_oushin_base(p)
+                || (p.tbl_alpha == 'C' && p.tbl_kubun == 0)
+                || rules::zaitaku::houmon::is_visit_row(p)
+                || rules::zaitaku::sougou::is_main(p)
+                || (p.tbl_alpha == 'C' && (101..=121).contains(&p.tbl_kubun))
+                || rules::zaitaku::shidou::is_zairyo(p)
+        },
+    },
+    Claimant {
+        family: "rules/rehab.rs",
+        takes: |p| rules::rehab::is_base(p) || in_codes(p, &[rules::rehab::SOUKI, rules::rehab::SHOKI]),
+    },
+    Claimant {
+        family: "rules/seishin.rs",
+        takes: |p| rules::seishin::is_i002(p) || rules::seishin::is_i002_2(p),
+    },
 ];
 
 /// The 部 of 第2章 (col 91 コード表用番号 部), and 第1章 第1部.

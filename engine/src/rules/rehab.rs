@@ -179,7 +179,7 @@ const TIERS: [&str; 3] = ["（１）", "（２）", "（３）"];
 const REDUCED: &str = "（リ減）";
 
 /// A listed 疾患別リハ base row this family takes (not the 入院-only 要介護 rows).
-fn is_base(p: &Procedure) -> bool {
+pub fn is_base(p: &Procedure) -> bool {
     Kind::of(p).is_some() && p.in_out != InOut::InpatientOnly && tier(p).is_some()
 }
 

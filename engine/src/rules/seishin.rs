@@ -84,12 +84,12 @@ pub struct Shape {
 }
 
 /// An I002 row of 1/2 (or 家族 / 情報通信機器, which count for 注1 but are not re-chosen).
-fn is_i002(p: &Procedure) -> bool {
+pub fn is_i002(p: &Procedure) -> bool {
     p.tbl_alpha == 'I' && p.tbl_kubun == 2 && p.tbl_eda == 0 && matches!(p.tbl_kouban, 1 | 2 | 3 | 9 | 10 | 11 | 16)
 }
 
 /// I002-2 精神科継続外来支援・指導料 (項番 000) or its 要件減算 row (項番 003).
-fn is_i002_2(p: &Procedure) -> bool {
+pub fn is_i002_2(p: &Procedure) -> bool {
     p.tbl_alpha == 'I' && p.tbl_kubun == 2 && p.tbl_eda == 2 && matches!(p.tbl_kouban, 0 | 3)
 }
 

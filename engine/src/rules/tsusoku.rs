@@ -284,7 +284,7 @@ pub fn increment(base: i64, percent: Decimal) -> Option<i64> {
 }
 
 /// Whether a row is one of the family's % rows (taken from the listed items before pricing).
-fn is_family_row(p: &Procedure) -> bool {
+pub fn is_family_row(p: &Procedure) -> bool {
     p.point_kind == PointKind::PercentAdd
         && matches!(p.tbl_alpha, 'D' | 'E' | 'J' | 'K' | 'L' | 'M')
         && (p.tsusoku_age != 0 || p.time_kasan != 0 || p.age_lower != AgeBound::None || p.age_upper != AgeBound::None)

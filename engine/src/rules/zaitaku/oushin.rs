@@ -116,7 +116,7 @@ fn tier_pred(t: Tier, defined: bool) -> impl Fn(&Procedure) -> bool {
     }
 }
 
-fn is_oushin_base(p: &Procedure) -> bool {
+pub fn is_oushin_base(p: &Procedure) -> bool {
     p.tbl_alpha == 'C'
         && p.tbl_kubun == 0
         && p.tbl_eda == 0

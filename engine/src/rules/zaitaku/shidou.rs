@@ -44,7 +44,7 @@ fn shidou_group(p: &Procedure) -> Option<((u16, u8), bool)> {
     Some(((p.tbl_kubun, p.tbl_eda), main))
 }
 
-fn is_zairyo(p: &Procedure) -> bool {
+pub fn is_zairyo(p: &Procedure) -> bool {
     p.tbl_alpha == 'C' && (150..=175).contains(&p.tbl_kubun)
 }
 
