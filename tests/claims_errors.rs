@@ -414,3 +414,30 @@ fn fuzz_crash_year_9275_is_an_error() {
     let json = include_str!("fuzz/crash-calculate-year-9275.json");
     insta::assert_snapshot!(err_text(json), @"visits[0].date: 9275-01-07 is not a plausible service date (2000–2099)");
 }
+
+/// The issue-14 claim fields are bounded (docs/limits.md): minutes at most one day, building
+/// patients and 向精神薬 kinds at most 9,999, at most 50 リハ episodes — each an error at its path.
+#[test]
+fn issue_14_fields_are_bounded() {
+    let mut v = base();
+    v["visits"][0]["home"] = json!({"minutes": 1441});
+    assert_eq!(err(v), "visits[0].home.minutes: 1441: at most 1440");
+    let mut v = base();
+    v["visits"][0]["items"] = json!([{"code": "112007410", "minutes": 2000}]);
+    assert_eq!(err(v), "visits[0].items[0].minutes: 2000: at most 1440");
+    let mut v = base();
+    v["patient"]["home"] = json!({"single_building_patients": 10000});
+    assert_eq!(err(v), "patient.home.single_building_patients: 10000: at most 9999");
+    let mut v = base();
+    v["visits"][0]["psychotropics"] = json!({"hypnotics": 10000});
+    assert_eq!(err(v), "visits[0].psychotropics.hypnotics: 10000: at most 9999");
+    let mut v = base();
+    let eps: Vec<Value> = (0..51)
+        .map(|_| json!({"kind": "H002", "start": "2024-05-01"}))
+        .collect();
+    v["patient"]["rehab"] = json!(eps);
+    assert_eq!(err(v), "patient.rehab: 51 episodes: at most 50");
+    let mut v = base();
+    v["visits"][0]["home"] = json!({"minutes": 1440, "same_building_patients": 9999});
+    calc(serde_json::to_string(&v).unwrap().as_bytes()).expect("at the bounds the claim computes");
+}

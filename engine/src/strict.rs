@@ -34,6 +34,13 @@ pub const MAX_DAYS: u32 = 999;
 pub const MAX_HISTORY_COUNT: u32 = 9_999;
 /// Largest `facility.beds` (許可病床数; Japan's largest hospital has about 1,500).
 pub const MAX_BEDS: u32 = 9_999;
+/// 疾患別リハ episodes (`patient.rehab[]`) one claim may carry (5 区分, with margin).
+pub const MAX_REHAB_EPISODES: usize = 50;
+/// Minutes of a session or a home visit (`visits[].home.minutes`, `items[].minutes`): one day.
+pub const MAX_MINUTES: u32 = 1_440;
+/// Patients of one building (`same_building_patients`, `single_building_patients`) and 向精神薬 kinds
+/// of one 区分 (`visits[].psychotropics`).
+pub const MAX_PEOPLE: u32 = 9_999;
 /// Characters of a free-text field (`id`, `department`, `rp`, `specimen`, codes, names).
 pub const MAX_TEXT: usize = 200;
 

@@ -210,6 +210,48 @@ pub fn bounds(claim: &Claim) -> Result<(), ClaimError> {
             format!("{} history lines: at most {MAX_HISTORY}", claim.history.len()),
         ));
     }
+    if claim.patient.rehab.len() > MAX_REHAB_EPISODES {
+        return Err(ClaimError::invalid(
+            "patient.rehab",
+            format!("{} episodes: at most {MAX_REHAB_EPISODES}", claim.patient.rehab.len()),
+        ));
+    }
+    let over = |path: &dyn Fn() -> String, n: Option<u32>, max: u32| -> Result<(), ClaimError> {
+        match n {
+            Some(n) if n > max => Err(ClaimError::invalid(path(), format!("{n}: at most {max}"))),
+            _ => Ok(()),
+        }
+    };
+    if let Some(h) = &claim.patient.home {
+        over(
+            &|| "patient.home.single_building_patients".into(),
+            h.single_building_patients,
+            MAX_PEOPLE,
+        )?;
+    }
+    for (i, v) in claim.visits.iter().enumerate() {
+        if let Some(h) = &v.home {
+            over(&|| format!("visits[{i}].home.minutes"), h.minutes, MAX_MINUTES)?;
+            over(
+                &|| format!("visits[{i}].home.same_building_patients"),
+                h.same_building_patients,
+                MAX_PEOPLE,
+            )?;
+        }
+        if let Some(p) = &v.psychotropics {
+            for (name, n) in [
+                ("anxiolytics", p.anxiolytics),
+                ("hypnotics", p.hypnotics),
+                ("antidepressants", p.antidepressants),
+                ("antipsychotics", p.antipsychotics),
+            ] {
+                over(&|| format!("visits[{i}].psychotropics.{name}"), Some(n), MAX_PEOPLE)?;
+            }
+        }
+        for (j, it) in v.items.iter().enumerate() {
+            over(&|| format!("visits[{i}].items[{j}].minutes"), it.minutes, MAX_MINUTES)?;
+        }
+    }
     if let Some(id) = &claim.id {
         too_long(&|| "id".into(), id)?;
     }
