@@ -119,7 +119,7 @@ pub struct Patient {
     #[serde(default, deserialize_with = "strict::opt_name")]
     pub sex: Option<Sex>,
     /// Whether the patient's 主病 is one of the diseases 厚生労働大臣が定める for 特定疾患療養管理料
-    /// and 特定疾患処方管理加算 (R6 特掲診療料の施設基準等 別表第一; R6告示 B000, F100注5, F400注5).
+    /// and 特定疾患処方管理加算 (R6 特掲診療料の施設基準等 別表第一; R6告示 B000, F100注5, F400注4).
     /// `None` = not stated: those items are not derived (an info diagnostic says so) and listed ones
     /// are kept unchecked; `Some(false)` removes a listed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,7 +376,7 @@ pub struct Item {
     /// same-day items of the group are one collection (R6告示 D006/D007/D008/D009/D013/D014 注).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specimen: Option<String>,
-    /// A drug line written by its 一般名 on the 処方箋 (一般名処方; R6告示 F400注7, R6通知 F400(12)).
+    /// A drug line written by its 一般名 on the 処方箋 (一般名処方; R6告示 F400注6, R6通知 F400(12)).
     /// Only read for `prescription: "outside"`; `None` = not stated (no 一般名処方加算 derived).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generic_name: Option<bool>,

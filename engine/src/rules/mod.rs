@@ -264,14 +264,14 @@ catalogue! {
     F100 = "F100", "rules/touyaku/", "R6告示 F100 処方料", "D:points of the F100 rows; C:種類 counting (≤205円 = 1種類) and the 7種類 threshold are 告示/通知 text";
     F100_MAYAKU = "F100-mayaku", "rules/touyaku/", "R6告示 F100注2 麻薬等加算", "D:y col 14; C:the 加算 condition is 告示 text";
     F100_NYUYOJI = "F100-nyuyoji", "rules/touyaku/", "R6告示 F100注3 乳幼児加算", "D:年齢加算 columns of the base row (s cols 100–111)";
-    F100_TOKUTEI = "F100-tokutei", "rules/touyaku/", "R6告示 F100注5 / F400注5 特定疾患処方管理加算", "C:28日以上 and the 主病 condition are 告示 text, the 月1回 family is not a per-code 05 row";
+    F100_TOKUTEI = "F100-tokutei", "rules/touyaku/", "R6告示 F100注5 / F400注4 特定疾患処方管理加算", "C:28日以上 and the 主病 condition are 告示 text, the 月1回 family is not a per-code 05 row";
     F400 = "F400", "rules/touyaku/", "R6告示 F400 処方箋料; 第5部 通則 (院外処方)", "D:points of the F400 rows; C:院外処方 (drugs billed by the pharmacy) is 告示 text";
     F400_NYUYOJI = "F400-nyuyoji", "rules/touyaku/", "R6告示 F400注 乳幼児加算", "D:年齢加算 columns of the base row";
-    F400_IPPANMEI = "F400-ippanmei", "rules/touyaku/", "R6告示 F400注7 一般名処方加算; R6通知 F400(12)", "D:一般名処方加算対象区分 (y col 39, L); C:the 加算1/2 tiers are 告示 text";
+    F400_IPPANMEI = "F400-ippanmei", "rules/touyaku/", "R6告示 F400注6 一般名処方加算; R6通知 F400(12)", "D:一般名処方加算対象区分 (y col 39, L); C:the 加算1/2 tiers are 告示 text";
     F500 = "F500", "rules/touyaku/", "R6告示 F500 調剤技術基本料", "D:the 05 row of 120001810 (月 1); C:the 薬剤師常時勤務 condition is 告示 text";
     F200_CHU3 = "F200-chu3", "rules/touyaku/", "R6告示 F200注3 7種類以上の内服薬 (100分の90)", "C:7種類以上 → 90/100 is 告示 text (F200注3)";
     F_SIDE = "F-side", "rules/touyaku/", "R6告示 第5部 通則 (院内: F000/F100/F500; 院外: F400 only)", "D:点数欄集計先 of the F rows; C:院内/院外 sides are 告示 text";
-    TOUYAKU = "touyaku", "rules/touyaku/", "R6告示 F100注5 / F400注5 / F500 (listed F rows that do not hold)", "C:28日 and 月1回 conditions of listed F rows are 告示 text";
+    TOUYAKU = "touyaku", "rules/touyaku/", "R6告示 F100注5 / F400注4 / F500 (listed F rows that do not hold)", "C:28日 and 月1回 conditions of listed F rows are 告示 text";
     TOUYAKU_LISTED = "touyaku-listed", "rules/touyaku/", "R6告示 第5部 投薬; listed F row, checked for 院内/院外", "D:the listed F row";
     D400 = "D400", "rules/kensa/", "R6告示 D400 血液採取 (1日につき)", "D:the 05 row of each 血液採取 code (日 1)";
     D026 = "D026", "rules/kensa/", "R6告示 D026注1 検体検査判断料 (月1回)", "D:実施判断区分/グループ (s cols 50/51); C:月1回 per 判断グループ is 告示 text (no per-code 05 row covers the group)";

@@ -215,7 +215,11 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &VisitState<'c>, li
                         None => picks.push(Pick {
                             code: tcode,
                             rule: id::F100_TOKUTEI,
-                            source: "R6告示 F100注5 / F400注5: 特定疾患処方管理加算 (28日以上, 月1回)",
+                            source: if outside {
+                                "R6告示 F400注4: 特定疾患処方管理加算 (28日以上, 月1回)"
+                            } else {
+                                "R6告示 F100注5: 特定疾患処方管理加算 (28日以上, 月1回)"
+                            },
                             why: format!("処方期間 {period}日 ≥ 28; patient.tokutei_shikkan"),
                         }),
                         Some(b) => led.diag(
@@ -273,7 +277,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &VisitState<'c>, li
                     picks.push(Pick {
                         code,
                         rule: id::F400_IPPANMEI,
-                        source: "R6告示 F400注7; R6通知 F400(12) (eligibility = y col 39 ≠ 0: L)",
+                        source: "R6告示 F400注6; R6通知 F400(12) (eligibility = y col 39 ≠ 0: L)",
                         why: why.into(),
                     });
                 }
@@ -343,7 +347,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &VisitState<'c>, li
                 count,
                 Origin::Input,
                 id::TOUYAKU,
-                "R6告示 F100注5 / F400注5 / F500",
+                "R6告示 F100注5 / F400注4 / F500",
                 why,
                 at,
             );

@@ -80,11 +80,12 @@ pub const SHOHOSEN_BASES: &[u32] = &[
 ];
 /// Every 処方料 base row.
 pub const SHOHO_BASES: &[u32] = &[SHOHO_TAZAI, SHOHO_7, SHOHO_CHOKI, SHOHO_OTHER];
-/// F400 注5 特定疾患処方管理加算（処方箋料） (from 2024-06-01).
+/// F400 注4 特定疾患処方管理加算（処方箋料） (from 2024-06-01; R6告示 F400 注4, ika-kokuji.txt PDF p.210 —
+/// 注5 is 抗悪性腫瘍剤処方管理加算; the 処方料 one is F100 注5).
 pub const SHOHOSEN_TOKUTEI: u32 = 120005710;
 /// 特定疾患処方管理加算 (R6) codes sharing the 月1回.
 pub const TOKUTEI: &[u32] = &[SHOHO_TOKUTEI, SHOHOSEN_TOKUTEI];
-/// F400 注7 一般名処方加算１ / ２.
+/// F400 注6 一般名処方加算１ / ２ (R6告示 F400 注6, PDF p.210–211; 注7 is 向精神薬調整連携加算).
 pub const IPPANMEI_1: u32 = 120004270;
 pub const IPPANMEI_2: u32 = 120003570;
 /// F500 調剤技術基本料（その他）.
