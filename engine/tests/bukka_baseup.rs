@@ -83,6 +83,37 @@ fn has(o: &Outcome, code: &str, points: i64) -> bool {
         .any(|l| l.code.0 == code.parse::<u32>().unwrap() && l.points == points)
 }
 
+/// An R8-like set: the embedded official excerpt plus the supplement as an official 変更ファイル in
+/// which the 新規 rows of `map` carry other codes (so the fixed codes do not exist); `n` rows must
+/// have been renumbered.
+fn renumbered_set(map: &[(&str, &str)], n: usize) -> Engine {
+    let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
+    let mut out: Vec<u8> = Vec::new();
+    let mut renumbered = 0;
+    for line in supp.split(|&b| b == b'\n') {
+        let mut line = line.to_vec();
+        for (old, new) in map {
+            let pat = format!("\"3\",\"S\",\"{old}\"");
+            if line.starts_with(pat.as_bytes()) {
+                line.splice(9..18, new.bytes());
+                renumbered += 1;
+            }
+        }
+        if !line.is_empty() {
+            out.extend_from_slice(&line);
+            out.push(b'\n');
+        }
+    }
+    assert_eq!(renumbered, n, "rows of the supplement renumbered");
+    let mut sources = masters::embedded::default_sources();
+    sources.push(masters::Source {
+        path: "r8like/s_20260310.csv".into(),
+        bytes: out,
+        layer: masters::Layer::Official,
+    });
+    Engine::new(Arc::new(masters::load_sources("r8like", sources).expect("R8-like set")))
+}
+
 /// 2026-07-01 (Wed) 初診 at a clinic, no 届出: 初診料 291 (R8告示 A000, unchanged) + 外来・在宅物価対応料
 /// イ 初診時 2 (O100 1イ; no 施設基準) = 293. Default set and full data alike.
 #[test]
@@ -297,37 +328,14 @@ fn listed_baseup_without_standard_removed() {
 /// (the copied 変更 row) + ロ 2 on 180900210 = 78.
 #[test]
 fn codes_found_by_meaning_in_renumbered_file() {
-    let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
-    let map = [
-        ("180819910", "180900110"),
-        ("180820010", "180900210"),
-        ("180820110", "180900310"),
-    ];
-    let mut out: Vec<u8> = Vec::new();
-    let mut renumbered = 0;
-    for line in supp.split(|&b| b == b'\n') {
-        let mut line = line.to_vec();
-        for (old, new) in map {
-            let pat = format!("\"3\",\"S\",\"{old}\"");
-            if line.starts_with(pat.as_bytes()) {
-                line.splice(9..18, new.bytes());
-                renumbered += 1;
-            }
-        }
-        if !line.is_empty() {
-            out.extend_from_slice(&line);
-            out.push(b'\n');
-        }
-    }
-    assert_eq!(renumbered, 3, "three 物価対応料 rows in the supplement");
-    let mut sources = masters::embedded::default_sources();
-    sources.push(masters::Source {
-        path: "r8like/s_20260310.csv".into(),
-        bytes: out,
-        layer: masters::Layer::Official,
-    });
-    let set = masters::load_sources("r8like", sources).expect("R8-like set");
-    let e = Engine::new(Arc::new(set));
+    let e = renumbered_set(
+        &[
+            ("180819910", "180900110"),
+            ("180820010", "180900210"),
+            ("180820110", "180900310"),
+        ],
+        3,
+    );
     for (date, kind, code, total) in [
         ("2026-07-01", "first", "180900110", 293),
         ("2026-07-02", "revisit", "180900210", 78),
@@ -355,41 +363,15 @@ fn codes_found_by_meaning_in_renumbered_file() {
 /// 再診料 76 + 加算（再診） 2 (A001注19, on 112790570) + 物価対応料 ロ 2 = 80.
 #[test]
 fn denshi_codes_found_by_meaning_in_renumbered_file() {
-    let supp: &[u8] = masters::embedded::SUPPLEMENT_FILES[0].1;
-    let map = [
-        ("111704070", "111790070"),
-        ("111704170", "111790170"),
-        ("111704270", "111790270"),
-        ("112709570", "112790570"),
-    ];
-    let mut out: Vec<u8> = Vec::new();
-    let mut renumbered = 0;
-    for line in supp.split(|&b| b == b'\n') {
-        let mut line = line.to_vec();
-        for (old, new) in map {
-            let pat = format!("\"3\",\"S\",\"{old}\"");
-            if line.starts_with(pat.as_bytes()) {
-                line.splice(9..18, new.bytes());
-                renumbered += 1;
-            }
-        }
-        if !line.is_empty() {
-            out.extend_from_slice(&line);
-            out.push(b'\n');
-        }
-    }
-    assert_eq!(
-        renumbered, 4,
-        "four 電子的診療情報連携体制整備加算 rows in the supplement"
+    let e = renumbered_set(
+        &[
+            ("111704070", "111790070"),
+            ("111704170", "111790170"),
+            ("111704270", "111790270"),
+            ("112709570", "112790570"),
+        ],
+        4,
     );
-    let mut sources = masters::embedded::default_sources();
-    sources.push(masters::Source {
-        path: "r8like/s_20260310.csv".into(),
-        bytes: out,
-        layer: masters::Layer::Official,
-    });
-    let set = masters::load_sources("r8like", sources).expect("R8-like set");
-    let e = Engine::new(Arc::new(set));
     for (date, kind, code, points, total) in [
         ("2026-06-01", "first", "111790070", 15, 308),
         ("2026-07-01", "revisit", "112790570", 2, 80),
