@@ -488,6 +488,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                     }),
                     None => {
                         let (rule, source) = listed_rule(p);
+                        let source = format!("{source}; 区分 {}", crate::rules::kubun_label(p));
                         led.bill_s(d, i, s, count, Origin::Input, rule, source, detail, at, rp);
                     }
                 }
@@ -510,7 +511,11 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
                         1,
                         origin,
                         id::AGE_KASAN,
-                        "医科診療行為マスター 年齢加算 (cols 100–111); R6告示 各区分 注 乳幼児加算",
+                        format!(
+                            "医科診療行為マスター 年齢加算 (cols 100–111) of {}; R6告示 {} 注 (乳幼児加算)",
+                            p.code,
+                            crate::rules::kubun_label(&row.row)
+                        ),
                         detail,
                         aat,
                         rp,

@@ -123,6 +123,16 @@ pub(crate) mod test_support {
     }
 }
 
+/// The 区分番号 of a row as the 点数表 writes it, read from its コード表用番号 (cols 85, 92, 93):
+/// `B011-3`, `G001`, `E203` — so a citation names the 区分 of the row itself.
+pub fn kubun_label(p: &masters::Procedure) -> String {
+    if p.tbl_eda > 0 {
+        format!("{}{:03}-{}", p.tbl_alpha, p.tbl_kubun, p.tbl_eda)
+    } else {
+        format!("{}{:03}", p.tbl_alpha, p.tbl_kubun)
+    }
+}
+
 /// Why a family check removes a listed line: the rule, the source it cites and the reason.
 #[derive(Clone, Debug)]
 pub struct Blocked {

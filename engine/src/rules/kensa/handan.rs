@@ -124,7 +124,10 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>) {
             1,
             Origin::Input,
             rule,
-            "R6告示 D026注1 (月1回); 実施判断区分/グループ (cols 50/51)",
+            match crate::rules::kubun_label(&s.row).as_str() {
+                "D026" => "R6告示 D026注1 (月1回); 実施判断区分/グループ (cols 50/51)".to_string(),
+                k => format!("R6告示 {k} (判断料・診断料, 月1回); 実施判断区分/グループ (cols 50/51)"),
+            },
             detail,
             at,
             None,
