@@ -76,6 +76,30 @@ pub struct Input<'a> {
 const RULE: RuleId = id::CHU_KASAN;
 
 /// 病院・診療所区分 (col 19) and 病床数区分 (col 71) against the facility.
+/// The 注 of a time / age 加算 of the base fee, by the row's 区分 (col 92: A000 / A001 / A002) and
+/// kind: 乳幼児加算 alone (時間加算区分 0), 時間外・休日・深夜 (with their 乳幼児 points, in the 注's
+/// ただし書), 小児科特例, or 夜間・早朝等 (時間加算区分 6) (R6告示 A000注6/注7/注8/注9, A001注4/注5/注6/注7,
+/// A002注7/注8/注9:
+/// `shared/reference/kokuji/r6/items/A0/A000–A002.yaml`; H).
+pub fn time_age_source(p: &Procedure) -> &'static str {
+    let pediatric = jikan::PEDIATRIC_SPECIAL_CODES.contains(&p.code.0);
+    match (p.tbl_kubun, p.time_kasan != 0, pediatric) {
+        // 時間加算区分 6 = 夜間・早朝等加算 (s_ALL20240531 111012470, 112015570).
+        (0, true, false) if p.time_kasan == 6 => "R6告示 A000注9 (夜間・早朝等加算)",
+        (1, true, false) if p.time_kasan == 6 => "R6告示 A001注7 (夜間・早朝等加算)",
+        (0, _, true) => "R6告示 A000注8 (小児科特例)",
+        (0, true, false) => "R6告示 A000注7 (時間外・休日・深夜加算; 6歳未満は同注ただし書)",
+        (0, false, false) => "R6告示 A000注6 (乳幼児加算)",
+        (1, _, true) => "R6告示 A001注6 (小児科特例)",
+        (1, true, false) => "R6告示 A001注5 (時間外・休日・深夜加算; 6歳未満は同注ただし書)",
+        (1, false, false) => "R6告示 A001注4 (乳幼児加算)",
+        (2, _, true) => "R6告示 A002注9 (小児科特例)",
+        (2, true, false) => "R6告示 A002注8 (時間外・休日・深夜加算; 6歳未満は同注ただし書)",
+        (2, false, false) => "R6告示 A002注7 (乳幼児加算)",
+        _ => "R6告示 A000注6–9, A001注4–7, A002注7–9",
+    }
+}
+
 pub fn fits_facility(ctx: &Ctx<'_>, p: &Procedure) -> Result<(), Unfit> {
     match p.hosp_clinic {
         HospClinic::ClinicOnly if !ctx.is_clinic() => return Err(Unfit::ClinicOnly),
@@ -389,7 +413,7 @@ pub fn derive<'m>(
             chosen,
             why,
             rule: id::CHU_KASAN_TIME_AGE,
-            source: "R6告示 A000注6–9, A001注4–7, A002注6–9",
+            source: time_age_source(p),
             listable: false,
         });
     }
@@ -508,5 +532,31 @@ pub fn reconcile_stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut Visi
                 led.remove_s(d, dec.v, 1, origin, dec.rule, dec.source, dec.why.clone(), at);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::blank_procedure;
+
+    #[test]
+    fn time_age_source_names_the_note_of_the_row() {
+        // R6告示 A001: 注4 乳幼児加算, 注5 時間外等, 注6 小児科特例, 注7 夜間・早朝等 (A001.yaml).
+        let mut p = blank_procedure();
+        p.tbl_alpha = 'A';
+        p.tbl_kubun = 1;
+        assert_eq!(time_age_source(&p), "R6告示 A001注4 (乳幼児加算)");
+        p.time_kasan = 1;
+        assert!(time_age_source(&p).starts_with("R6告示 A001注5"));
+        p.time_kasan = 6;
+        assert_eq!(time_age_source(&p), "R6告示 A001注7 (夜間・早朝等加算)");
+        p.code = masters::Code(112014170); // 乳幼児夜間加算（小児科再診）
+        p.time_kasan = 7;
+        assert_eq!(time_age_source(&p), "R6告示 A001注6 (小児科特例)");
+        p.tbl_kubun = 2;
+        p.code = masters::Code(112000000);
+        p.time_kasan = 0;
+        assert_eq!(time_age_source(&p), "R6告示 A002注7 (乳幼児加算)");
     }
 }
