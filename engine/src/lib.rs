@@ -173,6 +173,10 @@ pub struct Index {
     /// candidates [`Index::find`] reads when a rule looks a code up by meaning (区分/枝番/項番 and
     /// name) instead of by a fixed code.
     pub by_kubun: HashMap<(char, u16), Vec<Code>>,
+    /// Codes a 2026 電子的診療情報連携体制整備加算 row matches by meaning in some version
+    /// ([`rules::iryo_dx::DENSHI_SPECS`]), so the DX family is told apart without a name search per
+    /// candidate row.
+    pub denshi_codes: rustc_hash::FxHashSet<Code>,
 }
 
 /// What a rule looks a code up by: its place in the 点数表 (s cols 85, 90–94) and words of its
@@ -234,6 +238,9 @@ impl Index {
         for code in codes {
             for v in set.s.history(code) {
                 let r = &v.row;
+                if r.tbl_alpha == 'A' && rules::iryo_dx::DENSHI_SPECS.iter().any(|sp| Self::matches(sp, r)) {
+                    idx.denshi_codes.insert(code);
+                }
                 if r.chu_kasan_code != 0 {
                     let e = idx.by_group.entry(r.chu_kasan_code).or_default();
                     if e.last() != Some(&code) {

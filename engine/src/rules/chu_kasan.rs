@@ -233,7 +233,7 @@ pub fn derive<'m>(
     for v in pool {
         let p = &v.row;
         let code = p.code.0;
-        if super::iryo_dx::is_family_row(p) {
+        if super::iryo_dx::is_family_code(ctx.index, p.code) {
             continue; // decided by iryo_dx
         }
         // Reasons are formatted only when someone will read them.

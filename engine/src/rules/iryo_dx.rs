@@ -191,6 +191,12 @@ pub fn is_family_row(r: &masters::Procedure) -> bool {
     is_family(r.code.0) || DENSHI_SPECS.iter().any(|s| crate::Index::matches(s, r))
 }
 
+/// [`is_family_row`] with the by-meaning matches read from the index (built once per master set):
+/// the form the per-visit stages use.
+pub fn is_family_code(index: &crate::Index, code: Code) -> bool {
+    is_family(code.0) || index.denshi_codes.contains(&code)
+}
+
 /// The codes that share one 月1回 with `code` (the group it is counted in), if it is a family code:
 /// 医療情報取得加算 and predecessors, 医療ＤＸ推進体制整備加算 (every tier), 電子的診療情報連携体制整備加算
 /// 初診 (every tier) and 再診 (kept apart, rules.md §2.5 L).
@@ -660,7 +666,7 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             continue;
         }
         let AnyVersion::S(row) = it.v else { continue };
-        if !is_family_row(&row.row) {
+        if !is_family_code(ctx.index, row.row.code) {
             continue;
         }
         vs.consumed[it.idx] = true;
