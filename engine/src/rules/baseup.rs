@@ -155,28 +155,15 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             .collect();
         // The 05 算定回数 row of the code decides when the set carries one (R6: 日 1); only
         // without it does the once-per-day policy over the family apply.
-        let has_05 = ctx.set.tensuhyo.santei_kaisu_on(row.row.code, d).next().is_some();
-        if has_05 {
-            if let Some(r) = crate::rules::limits::reached(
-                &ctx.set.tensuhyo,
-                row.row.code,
-                &[row.row.code.0],
-                d,
-                1,
-                &ctx.history,
-                &led.billed,
-            ) {
-                why_not = format!("{} not billed again: {}", row.row.code, r.message());
-                led.diag(
-                    Level::Info,
-                    "PAIRED_ONCE_PER_DAY",
-                    format!("外来・在宅ベースアップ評価料（Ⅰ）: {why_not}"),
-                    vs.path(),
-                );
-                return None;
-            }
-        } else if let Some(c) = paired::billed_on_day(ctx, led, d, &family) {
-            why_not = format!("{c} is billed on {d} already: once per visit day (santei policy, L)");
+        if let Some(why) = paired::again_on_day(
+            ctx,
+            led,
+            row.row.code,
+            &family,
+            d,
+            "once per visit day (santei policy, L)",
+        ) {
+            why_not = why;
             led.diag(
                 Level::Info,
                 "PAIRED_ONCE_PER_DAY",

@@ -147,24 +147,9 @@ pub fn stage<'c>(ctx: &'c Ctx<'c>, led: &mut Ledger<'c>, vs: &mut VisitState<'c>
             return None;
         }
         let family: Vec<Code> = rows.iter().map(|(r, _)| r.row.code).collect();
-        let has_05 = ctx.set.tensuhyo.santei_kaisu_on(row.row.code, d).next().is_some();
-        let again = if has_05 {
-            crate::rules::limits::reached(
-                &ctx.set.tensuhyo,
-                row.row.code,
-                &[row.row.code.0],
-                d,
-                1,
-                &ctx.history,
-                &led.billed,
-            )
-            .map(|r| r.message())
-        } else {
-            paired::billed_on_day(ctx, led, d, &family)
-                .map(|c| format!("{c} is billed on {d} already: 1日につき1回 (R6通知 O101(2)(3))"))
-        };
+        let again = paired::again_on_day(ctx, led, row.row.code, &family, d, "1日につき1回 (R6通知 O101(2)(3))");
         if let Some(m) = again {
-            why_not = format!("{} not billed again: {m}", row.row.code);
+            why_not = m;
             led.diag(
                 Level::Info,
                 "PAIRED_ONCE_PER_DAY",

@@ -69,6 +69,25 @@ pub fn billed_on_day(ctx: &Ctx<'_>, led: &Ledger<'_>, d: NaiveDate, codes: &[Cod
         .map(|b| b.code)
 }
 
+/// Why `code` is not billed again on `d`, or `None`: its 05 算定回数 row decides when the set has
+/// one (`rules::limits`); otherwise a code of `family` billed on `d` already (this claim or its
+/// history) does, under the once-a-day rule `basis` names.
+pub fn again_on_day(
+    ctx: &Ctx<'_>,
+    led: &Ledger<'_>,
+    code: Code,
+    family: &[Code],
+    d: NaiveDate,
+    basis: &str,
+) -> Option<String> {
+    if ctx.set.tensuhyo.santei_kaisu_on(code, d).next().is_some() {
+        crate::rules::limits::reached(&ctx.set.tensuhyo, code, &[code.0], d, 1, &ctx.history, &led.billed)
+            .map(|r| format!("{code} not billed again: {}", r.message()))
+    } else {
+        billed_on_day(ctx, led, d, family).map(|c| format!("{c} is billed on {d} already: {basis}"))
+    }
+}
+
 /// Whether a listed row belongs to a family (matches one of its specs by meaning, or is one of
 /// their fixed codes).
 pub fn is_member(specs: &[CodeSpec], r: &Procedure) -> bool {
